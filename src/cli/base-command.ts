@@ -1,0 +1,54 @@
+import { Command, Errors } from '@oclif/core'
+import { EXIT, PortsleuthError } from '../core/errors.js'
+
+// The only place errors become exit codes. Expected failures print `portsleuth: <message>` (and a
+// hint); anything else is a bug (exit 70) whose stack is shown only with DEBUG=portsleuth.
+
+let epipeHandled = false
+
+/** Makes a closed stdout (`portsleuth … | head`) end the process quietly with status 0. */
+export function exitQuietlyOnEpipe(): void {
+  if (epipeHandled) return
+  epipeHandled = true
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
+}
+
+export abstract class BaseCommand extends Command {
+  override async init(): Promise<void> {
+    exitQuietlyOnEpipe()
+    await super.init()
+  }
+
+  /** Writes report data to stdout, waiting for the pipe to drain. */
+  protected async out(text: string): Promise<void> {
+    if (process.stdout.write(text)) return
+    await new Promise<void>((resolve) => process.stdout.once('drain', resolve))
+  }
+
+  /** Prints a diagnostic line to stderr. */
+  protected note(text: string): void {
+    process.stderr.write(`portsleuth: ${text}\n`)
+  }
+
+  override async catch(err: Error & { exitCode?: number }): Promise<void> {
+    if (err instanceof Errors.ExitError) throw err
+    if (err instanceof PortsleuthError) {
+      this.note(err.message)
+      if (err.hint !== undefined) process.stderr.write(`  hint: ${err.hint}\n`)
+      this.exit(err.exit)
+    }
+    if (err instanceof Errors.CLIError) {
+      // oclif's own usage errors (unknown flag, bad option value): exit 2.
+      this.note(err.message.replace(/\n\s*See more help with --help$/, ''))
+      process.stderr.write(`  hint: see '${this.config.bin} ${this.id ?? ''} --help'\n`)
+      this.exit(EXIT.usage)
+    }
+    this.note(`internal error: ${err.message}`)
+    process.stderr.write('  this is a bug in portsleuth; please report it with the command you ran\n')
+    if ((process.env.DEBUG ?? '').includes('portsleuth')) process.stderr.write(`${err.stack ?? ''}\n`)
+    this.exit(EXIT.internal)
+  }
+}

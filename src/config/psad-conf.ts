@@ -1,0 +1,98 @@
+import { at, ConfigError } from '../core/errors.js'
+import { PSAD_KEYS } from './psad-keys.js'
+
+// psad.conf syntax: `NAME value;` per line, anything after the first ';' is a comment, '#' starts a
+// comment line, `$NAME` refers to another variable. psad keeps the first definition of a variable;
+// FW_MSG_SEARCH and REPUTATION_FEED may repeat and accumulate.
+
+/** One `KEY value;` line of a psad-format configuration file. */
+export interface ConfEntry {
+  key: string
+  value: string
+  file: string
+  line: number
+}
+
+const REPEATABLE = new Set(['FW_MSG_SEARCH', 'REPUTATION_FEED'])
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+  return row[b.length]!
+}
+
+/** Returns the known key closest to `key` (for "did you mean"), or null when none is close. */
+export function nearestKey(key: string, known: Iterable<string>): string | null {
+  let best: string | null = null
+  let bestD = Infinity
+  for (const k of known) {
+    const d = distance(key.toUpperCase(), k)
+    if (d < bestD) {
+      bestD = d
+      best = k
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : null
+}
+
+/** Parses psad.conf text. Throws ConfigError naming file:line for a syntax error or an unknown key. */
+export function parsePsadConf(text: string, file: string): ConfEntry[] {
+  const entries: ConfEntry[] = []
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim()
+    if (raw === '' || raw.startsWith('#')) continue
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/.exec(raw)
+    if (m === null) throw new ConfigError(at(file, i + 1, `expected 'NAME value;' but found '${raw.slice(0, 60)}'`))
+    const key = m[1]!
+    const rest = m[2]!
+    const semi = rest.indexOf(';')
+    if (semi < 0) throw new ConfigError(at(file, i + 1, `missing ';' after the value of ${key}`), "psad.conf lines end in ';'")
+    const value = rest.slice(0, semi).trim()
+    if (!PSAD_KEYS.has(key) && !key.endsWith('Cmd')) {
+      const near = nearestKey(key, PSAD_KEYS)
+      throw new ConfigError(at(file, i + 1, `unknown configuration key '${key}'`), near === null ? undefined : `did you mean ${near}?`)
+    }
+    entries.push({ key, value, file, line: i + 1 })
+  }
+  return entries
+}
+
+/**
+ * Resolves entries to one value per key (first definition wins, repeatable keys keep every value) and
+ * expands `$NAME` references against the other keys, up to 20 rounds as psad does.
+ */
+export function resolveEntries(entries: readonly ConfEntry[]): Map<string, ConfEntry[]> {
+  const byKey = new Map<string, ConfEntry[]>()
+  for (const e of entries) {
+    const list = byKey.get(e.key)
+    if (list === undefined) byKey.set(e.key, [{ ...e }])
+    else if (REPEATABLE.has(e.key)) list.push({ ...e })
+  }
+  for (let round = 0; round < 20; round++) {
+    let changed = false
+    for (const list of byKey.values()) {
+      for (const e of list) {
+        const next = e.value.replace(/\$([A-Z_][A-Z0-9_]*)/g, (whole, name: string) => {
+          const target = byKey.get(name)?.[0]
+          return target === undefined || target === e ? whole : target.value
+        })
+        if (next !== e.value) {
+          e.value = next
+          changed = true
+        }
+      }
+    }
+    if (!changed) break
+  }
+  for (const list of byKey.values()) for (const e of list) e.value = e.value.replace(/\/\/+/g, '/')
+  return byKey
+}

@@ -1,0 +1,126 @@
+import type { Network } from '../parse/address.js'
+
+/**
+ * How TCP packets carrying ACK or RST are treated:
+ * - `auto` (portsleuth's default): drop only stateful-firewall leftovers (see classifier), score the rest;
+ * - `ignore`: psad's IGNORE_CONNTRACK_BUG_PKTS Y — drop every ACK/RST packet;
+ * - `keep`: IGNORE_CONNTRACK_BUG_PKTS N — score every packet.
+ */
+export type ConntrackMode = 'auto' | 'ignore' | 'keep'
+
+/** `tcp/61000-61356`: a protocol (or -1 for tcp+udp) and an inclusive destination port range. */
+export interface PortRule {
+  proto: number
+  lo: number
+  hi: number
+}
+
+/** Thresholds of psad's danger-level model and our time windows. */
+export interface DetectionSettings {
+  /** DANGER_LEVEL1..5: packet counts per destination. */
+  dangerLevels: readonly number[]
+  /** DL1..5_UNIQUE_HOSTS: destinations per source (sweep width). */
+  uniqueHosts: readonly number[]
+  portRangeScanThreshold: number
+  portRangeSweepThreshold: number
+  protocolScanThreshold: number
+  minDangerLevel: number
+  /** SCAN_TIMEOUT in seconds; a (source, destination) window closes after this long without packets. */
+  scanTimeout: number
+  /** ENABLE_PERSISTENCE: windows never close. */
+  persistence: boolean
+  conntrack: ConntrackMode
+  /** Source ports ≥ 1024 that still count as services for the leftover rule. */
+  servicePorts: ReadonlySet<number>
+  /** Destination ports a leftover is sent to (the client's ephemeral range). */
+  ephemeralLo: number
+  ephemeralHi: number
+  expectTcpOptions: boolean
+  icmp: boolean
+  icmp6: boolean
+  signatures: boolean
+  /** Destinations remembered per source; beyond this they are only counted (bounded memory). */
+  maxDestinations: number
+}
+
+/** Which lines become packets (psad's filters plus ours). */
+export interface FilterSettings {
+  fwSearchAll: boolean
+  fwMsgSearch: readonly string[]
+  sidString: string
+  ignorePorts: readonly PortRule[]
+  ignoreProtocols: readonly number[]
+  ignoreInterfaces: readonly string[]
+  ignoreLogPrefixes: RegExp | null
+  ipv6: boolean
+  restrictIp: readonly Network[]
+  since: number | null
+  until: number | null
+}
+
+export interface Settings {
+  detection: DetectionSettings
+  filters: FilterSettings
+  /** ENABLE_SNORT_SIG_STRICT: refuse signature files with payload options instead of skipping those rules. */
+  signatureStrict: boolean
+  /** Signature address/port variables (HOME_NET, HTTP_PORTS, …). */
+  vars: Readonly<Record<string, string>>
+}
+
+/** Service ports above 1023 whose late packets a stateful firewall commonly drops (see classifier). */
+export const DEFAULT_SERVICE_PORTS: readonly number[] = [
+  1194, 1883, 3000, 3128, 3306, 3389, 5222, 5223, 5228, 5432, 5671, 5672, 6379, 6443, 8000, 8008, 8080,
+  8443, 8883, 8888, 9000, 9090, 9200, 9443, 27017,
+]
+
+/** Returns portsleuth's defaults, which are psad 2.4.6's where psad has the setting. */
+export function defaultSettings(): Settings {
+  return {
+    detection: {
+      dangerLevels: [5, 15, 150, 1500, 10000],
+      uniqueHosts: [10, 20, 50, 100, 500],
+      portRangeScanThreshold: 1,
+      portRangeSweepThreshold: 0,
+      protocolScanThreshold: 5,
+      minDangerLevel: 1,
+      scanTimeout: 3600,
+      persistence: false,
+      conntrack: 'auto',
+      servicePorts: new Set(DEFAULT_SERVICE_PORTS),
+      ephemeralLo: 1024,
+      ephemeralHi: 65535,
+      expectTcpOptions: true,
+      icmp: true,
+      icmp6: true,
+      signatures: true,
+      maxDestinations: 4096,
+    },
+    filters: {
+      fwSearchAll: true,
+      fwMsgSearch: ['DROP'],
+      sidString: 'SID',
+      ignorePorts: [],
+      ignoreProtocols: [],
+      ignoreInterfaces: [],
+      ignoreLogPrefixes: null,
+      ipv6: true,
+      restrictIp: [],
+      since: null,
+      until: null,
+    },
+    signatureStrict: false,
+    vars: {
+      HOME_NET: 'any',
+      EXTERNAL_NET: 'any',
+      HTTP_SERVERS: '$HOME_NET',
+      SMTP_SERVERS: '$HOME_NET',
+      DNS_SERVERS: '$HOME_NET',
+      SQL_SERVERS: '$HOME_NET',
+      TELNET_SERVERS: '$HOME_NET',
+      AIM_SERVERS: 'any',
+      HTTP_PORTS: '80',
+      SHELLCODE_PORTS: '!80',
+      ORACLE_PORTS: '1521',
+    },
+  }
+}

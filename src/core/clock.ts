@@ -1,0 +1,13 @@
+// The one module that reads the wall clock. Everything else takes time as an input, so tests can
+// pin it and replayed logs are scored on their own timestamps.
+
+export interface Clock {
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** Returns a clock frozen at `ms` (for tests and reproducible runs). */
+export function fixedClock(ms: number): Clock {
+  return { now: () => ms }
+}

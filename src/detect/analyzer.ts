@@ -1,0 +1,58 @@
+import type { Settings } from '../config/settings.js'
+import { LineParser } from '../parse/line.js'
+import type { TimeContext } from '../parse/time.js'
+import { createEngine, ingest, type DangerEvent, type EngineState } from './engine.js'
+import type { FieldCriterion } from './fields.js'
+import { PacketFilter } from './filters.js'
+import type { SignatureIndex } from './signatures/signature-index.js'
+
+/** A malformed line, kept (up to a limit) so reports can say what and where. */
+export interface MalformedSample {
+  where: string
+  error: string
+}
+
+const MAX_SAMPLES = 20
+
+/**
+ * Turns lines into engine input and puts every line in exactly one bucket: accepted (a packet), or a
+ * skip reason ('not-firewall', 'malformed', 'too-long', 'non-ip', a filter reason, 'signature-dl0').
+ * Invariant: linesRead === engine.totals.packets + Σ skipped.
+ */
+export class Analyzer {
+  readonly engine: EngineState
+  linesRead = 0
+  readonly skipped = new Map<string, number>()
+  readonly malformed: MalformedSample[] = []
+  private readonly parser: LineParser
+  private readonly filter: PacketFilter
+
+  constructor(settings: Settings, signatures: SignatureIndex | null, fields: readonly FieldCriterion[], onEvent: ((e: DangerEvent) => void) | null = null) {
+    this.parser = new LineParser({ sidString: settings.filters.sidString })
+    this.filter = new PacketFilter(settings.filters, settings.detection, fields)
+    this.engine = createEngine(settings.detection, signatures, onEvent)
+  }
+
+  private skip(reason: string): void {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1)
+  }
+
+  /** Processes one line; `where` names it (file:line) if it turns out malformed. */
+  line(text: string, time: TimeContext, where: () => string): void {
+    this.linesRead++
+    const result = this.parser.parse(text, time)
+    if (typeof result === 'string') {
+      this.skip(result)
+      if (result === 'malformed' && this.malformed.length < MAX_SAMPLES) this.malformed.push({ where: where(), error: this.parser.error })
+      return
+    }
+    const reason = this.filter.check(result, text) ?? ingest(this.engine, result)
+    if (reason !== null) this.skip(reason)
+  }
+
+  /** Counts a line that was longer than the limit and never parsed. */
+  overlong(): void {
+    this.linesRead++
+    this.skip('too-long')
+  }
+}

@@ -1,0 +1,286 @@
+import type { DetectionSettings } from '../config/settings.js'
+import { formatIPv4 } from '../parse/address.js'
+import {
+  type Packet, ACK, CWR, ECE, RST, SYN,
+  PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE,
+} from '../parse/packet.js'
+import { protoName } from '../parse/protocols.js'
+import { synStyle } from './classifier.js'
+import { checkIcmp } from './icmp-types.js'
+import { isSweepWide, pairLevel, portRange } from './scorer.js'
+import type { SignatureIndex } from './signatures/signature-index.js'
+import type { Signature } from './signatures/types.js'
+import { bump, newPair, newSource, protoCount, type PairState, type PortRange, type SourceState } from './state.js'
+
+// The detection engine is a reducer: `ingest(state, packet)` updates the state in place and reports
+// danger-level changes through `onEvent`. It reads no files, no process state and no clock: time is
+// the packets' own (the latest event time seen), so replaying a log gives the verdicts `watch` gave.
+
+/** A source's danger level went up. */
+export interface DangerEvent {
+  ip: string
+  from: number
+  to: number
+  time: number
+  reason: string
+}
+
+/** Run-wide tallies of accepted packets. */
+export interface Totals {
+  packets: number
+  firstSeen: number
+  lastSeen: number
+  hosts: Map<string, number>
+  protocols: Map<string, number>
+  prefixes: Map<string, number>
+  /** Key: protocol × 65536 + destination port. */
+  ports: Map<number, number>
+  /** A TCP line with logged options was seen (psad's condition for its Masscan heuristic). */
+  tcpOptionsSeen: boolean
+  /**
+   * Packets per minute of event time, split by the danger level their source had when the packet
+   * arrived: minute index → [DL0, …, DL5]. Bounded: about 44,000 entries per month of logs.
+   */
+  timeline: Map<number, number[]>
+}
+
+export interface EngineState {
+  readonly settings: DetectionSettings
+  readonly signatures: SignatureIndex | null
+  /** Event clock: the latest timestamp seen, in epoch ms (0 before the first). */
+  now: number
+  readonly sources: Map<number | string, SourceState>
+  readonly totals: Totals
+  onEvent: ((e: DangerEvent) => void) | null
+  readonly hits: Signature[]
+}
+
+// Bounds on run-wide label maps: hostile logs must not be able to grow them without limit.
+const MAX_LABELS = 1000
+const MAX_SOURCE_LABELS = 32
+
+const PROTO_BIT: Record<number, number> = { [PROTO_TCP]: 1, [PROTO_UDP]: 2, [PROTO_UDPLITE]: 4, [PROTO_ICMP]: 8, [PROTO_ICMPV6]: 16 }
+
+/** Returns a fresh engine state. */
+export function createEngine(settings: DetectionSettings, signatures: SignatureIndex | null, onEvent: ((e: DangerEvent) => void) | null = null): EngineState {
+  return {
+    settings,
+    signatures: settings.signatures ? signatures : null,
+    now: 0,
+    sources: new Map(),
+    totals: {
+      packets: 0,
+      firstSeen: Number.NaN,
+      lastSeen: Number.NaN,
+      hosts: new Map(),
+      protocols: new Map(),
+      prefixes: new Map(),
+      ports: new Map(),
+      tcpOptionsSeen: false,
+      timeline: new Map(),
+    },
+    onEvent,
+    hits: [],
+  }
+}
+
+function raise(state: EngineState, src: SourceState, level: number, reason: string): void {
+  if (level <= src.dl) return
+  const from = src.dl
+  src.dl = level
+  src.dlReasons.add(reason)
+  state.onEvent?.({ ip: src.ip, from, to: level, time: state.now, reason })
+}
+
+function widen(r: PortRange, port: number): void {
+  if (r.lo < 0 || port < r.lo) r.lo = port
+  if (port > r.hi) r.hi = port
+}
+
+function closeWindow(pair: PairState): void {
+  pair.wPackets = 0
+  pair.wLo = -1
+  pair.wHi = -1
+  pair.wProtoBits = 0
+  pair.wOtherProtos = null
+}
+
+// Closes the windows of pairs idle for longer than SCAN_TIMEOUT, so `live` counts destinations
+// in the current window. Each pass closes at least one window, so the work is bounded by packets.
+function expire(src: SourceState, now: number, timeoutMs: number): void {
+  if (src.live === 0 || now - src.oldestLive <= timeoutMs) return
+  let oldest = Infinity
+  for (const pair of src.pairs.values()) {
+    if (pair.wPackets === 0) continue
+    if (now - pair.wLast > timeoutMs) {
+      closeWindow(pair)
+      src.live--
+    } else if (pair.wLast < oldest) oldest = pair.wLast
+  }
+  src.oldestLive = oldest
+}
+
+function scorePair(state: EngineState, src: SourceState, pair: PairState): void {
+  const s = state.settings
+  const r = portRange(pair.wLo, pair.wHi, pair.wPackets)
+  const p = protoCount(pair.wProtoBits, pair.wOtherProtos)
+  if (p >= s.protocolScanThreshold) src.protocolScan = true
+  const level = pairLevel(pair.wPackets, r, p, src.live, s)
+  if (level === 0) return
+  if (isSweepWide(src.live, s) && pair.wHi > 0 && r === s.portRangeSweepThreshold) src.sweep = true
+  raise(state, src, level, src.live >= s.uniqueHosts[0]! && s.uniqueHosts[0]! > 0 ? 'sweep' : 'scan')
+}
+
+function sourceOf(state: EngineState, pkt: Packet, time: number): SourceState {
+  const key = pkt.ipv6 ? pkt.src : pkt.srcNum
+  let src = state.sources.get(key)
+  if (src === undefined) {
+    src = newSource(pkt.ipv6 ? pkt.src : formatIPv4(pkt.srcNum), pkt.ipv6, time)
+    state.sources.set(key, src)
+  }
+  return src
+}
+
+function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number): PairState | null {
+  const key = pkt.ipv6 ? pkt.dst : pkt.dstNum
+  let pair = src.pairs.get(key)
+  if (pair === undefined) {
+    if (src.pairs.size >= state.settings.maxDestinations) return null
+    pair = newPair(pkt.ipv6 ? pkt.dst : formatIPv4(pkt.dstNum), time)
+    src.pairs.set(key, pair)
+  }
+  return pair
+}
+
+function countTotals(t: Totals, pkt: Packet, time: number): void {
+  t.packets++
+  if (!(time >= t.firstSeen)) t.firstSeen = time
+  if (!(time <= t.lastSeen)) t.lastSeen = time
+  bump(t.hosts, pkt.host === '' ? 'unknown' : pkt.host, MAX_LABELS, 'other')
+  bump(t.protocols, protoName(pkt.proto), MAX_LABELS, 'other')
+  if (pkt.prefix !== '') bump(t.prefixes, pkt.prefix, MAX_LABELS, 'other')
+  if (pkt.dport >= 0) bump(t.ports, pkt.proto * 65536 + pkt.dport, 65536 * 3, -1)
+  if (pkt.tcpOpts !== null) t.tcpOptionsSeen = true
+}
+
+function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: Packet, now: number): void {
+  const s = state.settings
+  if (!s.persistence && pair.wPackets > 0 && now - pair.wLast > s.scanTimeout * 1000) {
+    closeWindow(pair)
+    src.live--
+  }
+  if (pair.wPackets === 0) {
+    src.live++
+    if (now < src.oldestLive) src.oldestLive = now
+  }
+  pair.wPackets++
+  pair.wLast = now
+  pair.packets++
+  if (Number.isFinite(pkt.time)) {
+    if (!(pkt.time >= pair.firstSeen)) pair.firstSeen = pkt.time
+    if (!(pkt.time <= pair.lastSeen)) pair.lastSeen = pkt.time
+  }
+  const bit = PROTO_BIT[pkt.proto]
+  if (bit !== undefined) {
+    pair.protoBits |= bit
+    pair.wProtoBits |= bit
+  } else {
+    ;(pair.otherProtos ??= new Set()).add(pkt.proto)
+    ;(pair.wOtherProtos ??= new Set()).add(pkt.proto)
+  }
+  if (pkt.dport >= 0) {
+    if (pkt.proto === PROTO_TCP) widen(pair.tcp, pkt.dport)
+    else if (pkt.proto === PROTO_UDP) widen(pair.udp, pkt.dport)
+    else if (pkt.proto === PROTO_UDPLITE) widen(pair.udplite, pkt.dport)
+    if (pair.wLo < 0 || pkt.dport < pair.wLo) pair.wLo = pkt.dport
+    if (pkt.dport > pair.wHi) pair.wHi = pkt.dport
+  }
+}
+
+function classify(state: EngineState, src: SourceState, pair: PairState | null, pkt: Packet): void {
+  if (pkt.proto === PROTO_UDP || pkt.proto === PROTO_UDPLITE) src.udpPackets++
+  if (pkt.proto !== PROTO_TCP || pkt.flags < 0) return
+  bump(src.tcpFlags, pkt.flags, 256, 0)
+  const plain = pkt.flags & ~(CWR | ECE)
+  if (plain === SYN) {
+    const style = synStyle(pkt)
+    if (style === 'raw') src.rawSyns++
+    else if (style === 'stack') src.stackSyns++
+    if (pkt.tcpOpts === null && state.settings.expectTcpOptions) src.synsWithoutOptions++
+  }
+  if (pkt.ipv6 && pkt.emptyExtHeaders >= 7) src.topera++
+  if (pair !== null && plain & SYN && !(plain & (ACK | RST))) {
+    if (pkt.dport === 23) pair.syn23++
+    else if (pkt.dport === 2323 && pair.syn23 >= 10) {
+      src.mirai++
+      pair.syn23 = 0
+    }
+  }
+}
+
+/**
+ * Feeds one accepted packet to the engine. Returns null when the packet was counted, or the reason it
+ * was dropped ('signature-dl0': every signature it matched has danger level 0).
+ */
+export function ingest(state: EngineState, pkt: Packet): string | null {
+  const s = state.settings
+  if (pkt.time > state.now) state.now = pkt.time
+  const now = state.now
+  const hits = state.hits
+  hits.length = 0
+  let sigDl = -1
+  if (state.signatures !== null && state.signatures.match(pkt, hits) > 0) {
+    for (const h of hits) if (h.dl > sigDl) sigDl = h.dl
+    if (sigDl === 0) return 'signature-dl0'
+  }
+  let icmp: 'ok' | 'bad-type' | 'bad-code' = 'ok'
+  if (pkt.icmpType >= 0) {
+    if (pkt.proto === PROTO_ICMP && !pkt.ipv6 && s.icmp) icmp = checkIcmp(false, pkt.icmpType, pkt.icmpCode)
+    else if (pkt.proto === PROTO_ICMPV6 && pkt.ipv6 && s.icmp6) icmp = checkIcmp(true, pkt.icmpType, pkt.icmpCode)
+  }
+
+  const time = Number.isFinite(pkt.time) ? pkt.time : Number.NaN
+  const src = sourceOf(state, pkt, time)
+  src.packets++
+  if (!(time >= src.firstSeen)) src.firstSeen = time
+  if (!(time <= src.lastSeen)) src.lastSeen = time
+  bump(src.chains, pkt.chain, 3, pkt.chain)
+  if (pkt.prefix !== '') bump(src.prefixes, pkt.prefix, MAX_SOURCE_LABELS, 'other')
+  countTotals(state.totals, pkt, time)
+
+  for (const sig of hits) {
+    const hit = src.signatures.get(sig.key)
+    if (hit === undefined) src.signatures.set(sig.key, { sig, count: 1 })
+    else hit.count++
+  }
+  if (sigDl > 0) raise(state, src, sigDl, 'signature')
+  if (icmp !== 'ok') {
+    const key = (pkt.ipv6 ? 1 << 16 : 0) | (pkt.icmpType << 8) | pkt.icmpCode
+    const rec = src.invalidIcmp.get(key)
+    if (rec !== undefined) rec.count++
+    else if (src.invalidIcmp.size < MAX_SOURCE_LABELS) {
+      src.invalidIcmp.set(key, { v6: pkt.ipv6, type: pkt.icmpType, code: pkt.icmpCode, kind: icmp, count: 1 })
+    }
+    raise(state, src, 2, 'invalid-icmp')
+  }
+
+  if (!s.persistence) expire(src, now, s.scanTimeout * 1000)
+  const wasWide = isSweepWide(src.live, s)
+  const pair = pairOf(state, src, pkt, time)
+  classify(state, src, pair, pkt)
+  if (pair === null) src.untrackedPackets++
+  else {
+    accumulate(state, src, pair, pkt, now)
+    if (!wasWide && isSweepWide(src.live, s)) {
+      // The sweep gate just opened: every open pair now counts (psad scores all pairs at batch end).
+      for (const p of src.pairs.values()) if (p.wPackets > 0) scorePair(state, src, p)
+    } else scorePair(state, src, pair)
+  }
+  if (Number.isFinite(time)) {
+    const minute = Math.floor(time / 60_000)
+    let row = state.totals.timeline.get(minute)
+    if (row === undefined) state.totals.timeline.set(minute, (row = [0, 0, 0, 0, 0, 0]))
+    row[src.dl]!++
+  }
+  return null
+}

@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { ConfigError } from '../../core/errors.js'
+import { parseSignatures, type GrammarOptions } from './grammar.js'
+import { SignatureIndex } from './signature-index.js'
+import type { Signature } from './types.js'
+
+/** The signature set shipped with portsleuth. */
+export const BUNDLED_SIGNATURES = fileURLToPath(new URL('../../../signatures/portsleuth.sig', import.meta.url))
+
+export interface SignatureSet {
+  files: string[]
+  signatures: Signature[]
+  index: SignatureIndex
+  warnings: string[]
+}
+
+/** Loads and indexes signature files; throws ConfigError (exit 3) naming file:line on any error. */
+export async function loadSignatures(files: readonly string[], opts: GrammarOptions): Promise<SignatureSet> {
+  const signatures: Signature[] = []
+  const warnings: string[] = []
+  const seen = new Map<string, string>()
+  for (const file of files) {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      throw new ConfigError(`cannot read signature file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    }
+    const loaded = parseSignatures(text, file, opts)
+    for (const sig of loaded.signatures) {
+      const prev = seen.get(sig.key)
+      if (prev !== undefined) throw new ConfigError(`${sig.file}:${sig.line}: ${sig.key.replace(':', ' ')} is already defined at ${prev}`)
+      seen.set(sig.key, `${sig.file}:${sig.line}`)
+    }
+    signatures.push(...loaded.signatures)
+    warnings.push(...loaded.warnings)
+  }
+  return { files: [...files], signatures, index: new SignatureIndex(signatures), warnings }
+}

@@ -1,0 +1,151 @@
+import ipaddr from 'ipaddr.js'
+
+// The kernel prints IPv4 as a plain dotted quad and IPv6 in full 8×4-hex form (%pI6), so the hot
+// path parses those by hand; anything else a log or a user supplies goes through ipaddr.js.
+
+/** Returns the dotted quad in line[start,end) as an unsigned 32-bit number, or -1 when it is not one. */
+export function parseIPv4(line: string, start: number, end: number): number {
+  let value = 0
+  let octet = 0
+  let digits = 0
+  let dots = 0
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48)
+      if (++digits > 3 || octet > 255) return -1
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1
+      value = value * 256 + octet
+      octet = 0
+      digits = 0
+    } else {
+      return -1
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1
+  return value * 256 + octet
+}
+
+/** Returns the dotted-quad text of an unsigned 32-bit IPv4 number. */
+export function formatIPv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+}
+
+const v6Cache = new Map<string, string>()
+const V6_CACHE_MAX = 65536
+
+/**
+ * Returns the RFC 5952 form (compressed, lower case) of an IPv6 address in any notation, or ''
+ * when the text is not an IPv6 address. IPv4-mapped addresses keep their dotted tail.
+ */
+export function canonicalIPv6(text: string): string {
+  const hit = v6Cache.get(text)
+  if (hit !== undefined) return hit
+  let result = ''
+  if (text.length <= 45 && ipaddr.IPv6.isValid(text)) {
+    result = ipaddr.IPv6.parse(text).toRFC5952String()
+  }
+  if (v6Cache.size >= V6_CACHE_MAX) v6Cache.clear()
+  v6Cache.set(text, result)
+  return result
+}
+
+/** Returns the canonical text of an IPv4 or IPv6 address, or '' when the text is neither. */
+export function canonicalIP(text: string): string {
+  const t = text.trim()
+  if (t.includes(':')) return canonicalIPv6(t)
+  const n = parseIPv4(t, 0, t.length)
+  return n < 0 ? '' : formatIPv4(n)
+}
+
+/** An IPv4 or IPv6 network; IPv6 as four 32-bit words so containment is integer arithmetic. */
+export interface Network {
+  readonly v6: boolean
+  readonly prefix: number
+  /** IPv4: [address]; IPv6: four words. Already masked to the prefix. */
+  readonly words: readonly number[]
+  readonly text: string
+}
+
+function maskWord(word: number, bitsInWord: number): number {
+  if (bitsInWord >= 32) return word >>> 0
+  if (bitsInWord <= 0) return 0
+  return (word & ~((1 << (32 - bitsInWord)) - 1)) >>> 0
+}
+
+function v6Words(addr: ipaddr.IPv6): number[] {
+  const p = addr.parts
+  return [0, 2, 4, 6].map((i) => ((p[i]! << 16) | p[i + 1]!) >>> 0)
+}
+
+/** Returns the four 32-bit words of a (canonical or full-form) IPv6 address, or null if invalid. */
+export function ipv6Words(text: string): number[] | null {
+  if (!ipaddr.IPv6.isValid(text)) return null
+  return v6Words(ipaddr.IPv6.parse(text))
+}
+
+/**
+ * Parses `1.2.3.4`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `2001:db8::/32` or a bare IPv6 address.
+ * Returns null when the text is none of these.
+ */
+export function parseNetwork(text: string): Network | null {
+  const t = text.trim()
+  const slash = t.indexOf('/')
+  const addrText = slash < 0 ? t : t.slice(0, slash)
+  const lenText = slash < 0 ? '' : t.slice(slash + 1)
+  if (addrText.includes(':')) {
+    if (!ipaddr.IPv6.isValid(addrText)) return null
+    const prefix = lenText === '' ? 128 : /^\d{1,3}$/.test(lenText) ? Number(lenText) : -1
+    if (prefix < 0 || prefix > 128) return null
+    const raw = v6Words(ipaddr.IPv6.parse(addrText))
+    const words = raw.map((w, i) => maskWord(w, prefix - i * 32))
+    return { v6: true, prefix, words, text: prefix === 128 ? canonicalIPv6(addrText) : `${canonicalIPv6(addrText)}/${prefix}` }
+  }
+  const addr = parseIPv4(addrText, 0, addrText.length)
+  if (addr < 0) return null
+  let prefix = 32
+  if (lenText !== '') {
+    if (/^\d{1,2}$/.test(lenText)) prefix = Number(lenText)
+    else {
+      const mask = parseIPv4(lenText, 0, lenText.length)
+      if (mask < 0) return null
+      prefix = 0
+      while (prefix < 32 && mask & (2 ** (31 - prefix))) prefix++
+      if (maskWord(0xffffffff, prefix) !== mask) return null
+    }
+    if (prefix > 32) return null
+  }
+  const word = maskWord(addr, prefix)
+  return { v6: false, prefix, words: [word], text: prefix === 32 ? formatIPv4(word) : `${formatIPv4(word)}/${prefix}` }
+}
+
+/** True when an IPv4 number lies in an IPv4 network. */
+export function containsV4(net: Network, addr: number): boolean {
+  return !net.v6 && maskWord(addr, net.prefix) === net.words[0]
+}
+
+/** True when IPv6 words lie in an IPv6 network. */
+export function containsV6(net: Network, words: readonly number[]): boolean {
+  if (!net.v6) return false
+  for (let i = 0; i < 4; i++) {
+    const bits = net.prefix - i * 32
+    if (bits <= 0) return true
+    if (maskWord(words[i]!, bits) !== net.words[i]) return false
+  }
+  return true
+}
+
+const wordsCache = new Map<string, number[] | null>()
+
+/** True when the canonical address text (IPv4 or IPv6) lies in the network. */
+export function containsAddress(net: Network, text: string, v4num: number): boolean {
+  if (!net.v6) return v4num >= 0 && containsV4(net, v4num)
+  let words = wordsCache.get(text)
+  if (words === undefined) {
+    words = text.includes(':') ? ipv6Words(text) : null
+    if (wordsCache.size >= V6_CACHE_MAX) wordsCache.clear()
+    wordsCache.set(text, words)
+  }
+  return words !== null && containsV6(net, words)
+}

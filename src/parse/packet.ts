@@ -1,0 +1,153 @@
+/** IANA protocol numbers the engine treats specially. */
+export const PROTO_ICMP = 1
+export const PROTO_TCP = 6
+export const PROTO_UDP = 17
+export const PROTO_ICMPV6 = 58
+export const PROTO_UDPLITE = 136
+
+/** TCP flag bits; the kernel prints them in the order CWR ECE URG ACK PSH RST SYN FIN. */
+export const FIN = 0x01
+export const SYN = 0x02
+export const RST = 0x04
+export const PSH = 0x08
+export const ACK = 0x10
+export const URG = 0x20
+export const ECE = 0x40
+export const CWR = 0x80
+
+/** Flag bits for "not logged" (ipchains logs only SYN). */
+export const FLAGS_UNKNOWN = -1
+
+export type Chain = 'INPUT' | 'OUTPUT' | 'FORWARD'
+
+/**
+ * One accepted firewall log line. Numeric fields are -1 when the line does not carry them;
+ * strings are '' when absent. Times are epoch milliseconds (NaN when the line has none).
+ */
+export interface Packet {
+  time: number
+  host: string
+  prefix: string
+  chain: Chain
+  inIf: string
+  outIf: string
+  physIn: string
+  physOut: string
+  mac: string
+  ipv6: boolean
+  src: string
+  dst: string
+  /** IPv4 address as an unsigned 32-bit integer, -1 for IPv6. */
+  srcNum: number
+  dstNum: number
+  len: number
+  tos: number
+  ttl: number
+  ipId: number
+  df: boolean
+  fragment: boolean
+  /** Hex of the IPv4 options (`--log-ip-options`), '' when none were logged. */
+  ipOpts: string
+  /** IPv6 extension-header groups `OPT ( … )` logged before PROTO=, and how many of them were empty. */
+  extHeaders: number
+  emptyExtHeaders: number
+  proto: number
+  sport: number
+  dport: number
+  window: number
+  flags: number
+  seq: number
+  ack: number
+  /** Hex of the TCP options (`--log-tcp-options`); null when the line has no TCP options blob. */
+  tcpOpts: string | null
+  udpLen: number
+  icmpType: number
+  icmpCode: number
+  icmpId: number
+  icmpSeq: number
+  /** fwsnort rule: SID from `SID<n>` in the prefix, rule number from `[n]`, ESTAB marker. */
+  fwsnortSid: number
+  fwsnortRule: number
+  estab: boolean
+}
+
+/** Returns a packet with every field at its "absent" value, to be filled in by a parser. */
+export function emptyPacket(): Packet {
+  return {
+    time: Number.NaN,
+    host: '',
+    prefix: '',
+    chain: 'INPUT',
+    inIf: '',
+    outIf: '',
+    physIn: '',
+    physOut: '',
+    mac: '',
+    ipv6: false,
+    src: '',
+    dst: '',
+    srcNum: -1,
+    dstNum: -1,
+    len: -1,
+    tos: -1,
+    ttl: -1,
+    ipId: -1,
+    df: false,
+    fragment: false,
+    ipOpts: '',
+    extHeaders: 0,
+    emptyExtHeaders: 0,
+    proto: -1,
+    sport: -1,
+    dport: -1,
+    window: -1,
+    flags: FLAGS_UNKNOWN,
+    seq: -1,
+    ack: -1,
+    tcpOpts: null,
+    udpLen: -1,
+    icmpType: -1,
+    icmpCode: -1,
+    icmpId: -1,
+    icmpSeq: -1,
+    fwsnortSid: -1,
+    fwsnortRule: -1,
+    estab: false,
+  }
+}
+
+const FLAG_NAMES: ReadonlyArray<[number, string]> = [
+  [CWR, 'CWR'],
+  [ECE, 'ECE'],
+  [URG, 'URG'],
+  [ACK, 'ACK'],
+  [PSH, 'PSH'],
+  [RST, 'RST'],
+  [SYN, 'SYN'],
+  [FIN, 'FIN'],
+]
+
+const flagTextCache: string[] = []
+
+/** Returns the kernel's spelling of a flag set (`URG PSH FIN`), `NULL` for none, `?` when unknown. */
+export function flagsText(flags: number): string {
+  if (flags < 0) return '?'
+  const cached = flagTextCache[flags]
+  if (cached !== undefined) return cached
+  const parts: string[] = []
+  for (const [bit, name] of FLAG_NAMES) if (flags & bit) parts.push(name)
+  const text = parts.length === 0 ? 'NULL' : parts.join(' ')
+  flagTextCache[flags] = text
+  return text
+}
+
+/** Returns the bit for one kernel flag word, or 0 when the word is not a TCP flag. */
+export function flagBit(word: string): number {
+  for (const [bit, name] of FLAG_NAMES) if (name === word) return bit
+  return 0
+}
+
+/** True for protocols whose log lines carry ports. */
+export function hasPorts(proto: number): boolean {
+  return proto === PROTO_TCP || proto === PROTO_UDP || proto === PROTO_UDPLITE
+}

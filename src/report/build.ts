@@ -1,0 +1,219 @@
+import type { Settings } from '../config/settings.js'
+import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
+import { icmpTypeName } from '../detect/icmp-types.js'
+import type { PairState, PortRange, SourceState } from '../detect/state.js'
+import { flagsText, PROTO_TCP, PROTO_UDP } from '../parse/packet.js'
+import { isoUtc } from '../parse/time.js'
+import type { AnalysisResult } from '../pipeline.js'
+import {
+  SCHEMA_VERSION,
+  type DestinationV1, type FindingV1, type ReportV1, type SignatureHitV1, type SourceV1, type TimelineV1, type TopPortV1, type TopSignatureV1,
+} from './model.js'
+
+const TOP_PORTS = 50
+
+function ports(r: PortRange): string | null {
+  if (r.lo < 0) return null
+  return r.lo === r.hi ? String(r.lo) : `${r.lo}-${r.hi}`
+}
+
+function record<K>(map: Map<K, number>, name: (k: K) => string = String): Record<string, number> {
+  const entries = [...map.entries()].map(([k, v]) => [name(k), v] as const)
+  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  return Object.fromEntries(entries)
+}
+
+function compareIp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function destination(p: PairState): DestinationV1 {
+  let protocols = p.otherProtos?.size ?? 0
+  for (let b = p.protoBits; b !== 0; b &= b - 1) protocols++
+  return {
+    ip: p.dst,
+    packets: p.packets,
+    tcpPorts: ports(p.tcp),
+    udpPorts: ports(p.udp),
+    udplitePorts: ports(p.udplite),
+    protocols,
+    firstSeen: isoUtc(p.firstSeen),
+    lastSeen: isoUtc(p.lastSeen),
+  }
+}
+
+function scanTypes(src: SourceState): { types: string[]; nmap: string[] } {
+  const seen = new Set<ScanType>()
+  for (const flags of src.tcpFlags.keys()) {
+    const t = tcpScanType(flags)
+    if (t !== null) seen.add(t)
+  }
+  if (src.udpPackets > 0) seen.add('UDP')
+  if (src.protocolScan) seen.add('IP-PROTOCOL')
+  if (src.sweep) seen.add('SWEEP')
+  const types = SCAN_TYPES.filter((t) => seen.has(t))
+  const nmap: string[] = []
+  for (const t of types) {
+    if (t === 'SYN') {
+      if (src.rawSyns > 0) nmap.push('-sS')
+      if (src.stackSyns > 0) nmap.push('-sT')
+    } else {
+      const opt = NMAP_OPTION[t]
+      if (opt !== undefined) nmap.push(opt)
+    }
+  }
+  return { types, nmap }
+}
+
+function sweepFinding(src: SourceState, settings: Settings): FindingV1 | null {
+  if (!src.sweep) return null
+  const hosts = new Map<string, number>()
+  for (const p of src.pairs.values()) {
+    for (const [proto, r] of [['tcp', p.tcp], ['udp', p.udp]] as const) {
+      if (r.lo >= 0 && r.hi - r.lo === settings.detection.portRangeSweepThreshold) {
+        const key = r.lo === r.hi ? `${proto}/${r.lo}` : `${proto}/${r.lo}-${r.hi}`
+        hosts.set(key, (hosts.get(key) ?? 0) + 1)
+      }
+    }
+  }
+  const widest = [...hosts.entries()].sort((a, b) => b[1] - a[1])[0]
+  const what = widest === undefined ? 'a single port' : `${widest[0]} on ${widest[1]} hosts`
+  return { kind: 'port-sweep', message: `port sweep: ${what} (${src.pairs.size} destinations in all)` }
+}
+
+function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): FindingV1[] {
+  const out: FindingV1[] = []
+  for (const inv of [...src.invalidIcmp.values()].sort((a, b) => a.type - b.type || a.code - b.code)) {
+    const family = inv.v6 ? 'ICMPv6' : 'ICMP'
+    const name = icmpTypeName(inv.v6, inv.type)
+    const message = inv.kind === 'bad-type'
+      ? `invalid ${family} type ${inv.type} (${inv.count} packet${inv.count === 1 ? '' : 's'})`
+      : `invalid ${family} code ${inv.code} for type ${inv.type} (${name ?? 'unknown'}) (${inv.count} packet${inv.count === 1 ? '' : 's'})`
+    out.push({ kind: 'invalid-icmp', message })
+  }
+  const sweep = sweepFinding(src, settings)
+  if (sweep !== null) out.push(sweep)
+  if (src.mirai > 0) {
+    out.push({ kind: 'mirai', message: `Mirai default-credentials scan: 10+ SYNs to tcp/23 then tcp/2323 (${src.mirai} time${src.mirai === 1 ? '' : 's'})` })
+  }
+  if (src.topera > 0) {
+    out.push({ kind: 'topera', message: `Topera IPv6 scan: ${src.topera} TCP packets behind 7+ empty extension headers` })
+  }
+  if (tcpOptionsSeen && src.synsWithoutOptions > 0) {
+    out.push({ kind: 'masscan', message: `${src.synsWithoutOptions} SYNs without TCP options while other lines log options (Masscan-style raw scanner)` })
+  }
+  if (src.untrackedPackets > 0) {
+    out.push({ kind: 'untracked-destinations', message: `${src.untrackedPackets} packets to destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
+  }
+  return out
+}
+
+function signatures(src: SourceState): SignatureHitV1[] {
+  return [...src.signatures.values()]
+    .sort((a, b) => b.count - a.count || (a.sig.key < b.sig.key ? -1 : 1))
+    .map(({ sig, count }) => ({ sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, dangerLevel: sig.dl }))
+}
+
+function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): SourceV1 {
+  const { types, nmap } = scanTypes(src)
+  const dests = [...src.pairs.values()].sort((a, b) => b.packets - a.packets || compareIp(a.dst, b.dst)).map(destination)
+  return {
+    ip: src.ip,
+    version: src.v6 ? 6 : 4,
+    dangerLevel: src.dl,
+    packets: src.packets,
+    firstSeen: isoUtc(src.firstSeen),
+    lastSeen: isoUtc(src.lastSeen),
+    scanTypes: types,
+    nmapOptions: nmap,
+    destinationsTotal: src.pairs.size,
+    destinations: dests,
+    signatures: signatures(src),
+    os: [],
+    findings: findings(src, settings, tcpOptionsSeen),
+    tcpFlags: record(src.tcpFlags, flagsText),
+    chains: record(src.chains),
+    logPrefixes: record(src.prefixes),
+  }
+}
+
+function topPorts(map: Map<number, number>): TopPortV1[] {
+  const names: Record<number, string> = { [PROTO_TCP]: 'tcp', [PROTO_UDP]: 'udp', 136: 'udplite' }
+  return [...map.entries()]
+    .filter(([k]) => k >= 0)
+    .map(([k, packets]) => ({ protocol: names[Math.floor(k / 65536)] ?? String(Math.floor(k / 65536)), port: k % 65536, packets }))
+    .sort((a, b) => b.packets - a.packets || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : a.port - b.port))
+    .slice(0, TOP_PORTS)
+}
+
+function topSignatures(sources: Iterable<SourceState>): TopSignatureV1[] {
+  const tally = new Map<string, TopSignatureV1>()
+  for (const src of sources) {
+    for (const { sig, count } of src.signatures.values()) {
+      const t = tally.get(sig.key)
+      if (t === undefined) tally.set(sig.key, { sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, sources: 1 })
+      else {
+        t.count += count
+        t.sources++
+      }
+    }
+  }
+  return [...tally.values()].sort((a, b) => b.count - a.count || b.sources - a.sources || (a.msg < b.msg ? -1 : 1))
+}
+
+const MAX_BUCKETS = 120
+// Bucket widths a reader can take in at a glance: 1, 5, 15, 30 minutes, 1, 3, 6, 12 hours, 1, 7 days.
+const WIDTHS_MIN = [1, 5, 15, 30, 60, 180, 360, 720, 1440, 10080]
+
+function timeline(rows: Map<number, number[]>): TimelineV1 {
+  if (rows.size === 0) return { start: null, bucketSeconds: 60, buckets: [] }
+  const minutes = [...rows.keys()]
+  const first = Math.min(...minutes)
+  const last = Math.max(...minutes)
+  const span = last - first + 1
+  const width = WIDTHS_MIN.find((w) => Math.ceil(span / w) <= MAX_BUCKETS) ?? Math.ceil(span / MAX_BUCKETS)
+  const start = Math.floor(first / width) * width
+  const count = Math.floor(last / width) - Math.floor(first / width) + 1
+  const buckets = Array.from({ length: count }, () => [0, 0, 0, 0, 0, 0])
+  for (const [minute, row] of rows) {
+    const b = buckets[Math.floor(minute / width) - Math.floor(first / width)]!
+    for (let dl = 0; dl < 6; dl++) b[dl]! += row[dl]!
+  }
+  return { start: isoUtc(start * 60_000), bucketSeconds: width * 60, buckets }
+}
+
+/** Builds the schema-v1 report of an analysis: sources at or above MIN_DANGER_LEVEL, worst first. */
+export function buildReport(result: AnalysisResult, settings: Settings, version: string): ReportV1 {
+  const { analyzer } = result
+  const engine = analyzer.engine
+  const min = Math.max(1, settings.detection.minDangerLevel)
+  const listed = [...engine.sources.values()].filter((s) => s.dl >= min)
+  const sources = listed
+    .map((s) => source(s, settings, engine.totals.tcpOptionsSeen))
+    .sort((a, b) => b.dangerLevel - a.dangerLevel || b.packets - a.packets || compareIp(a.ip, b.ip))
+  const dangerLevels = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }
+  for (const s of engine.sources.values()) if (s.dl >= 1) dangerLevels[String(s.dl) as keyof typeof dangerLevels]++
+  const t = engine.totals
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    generator: { name: 'portsleuth', version },
+    inputs: result.inputs.map((i) => ({ name: i.name, bytes: i.bytes, gzip: i.gzip, lines: i.lines, error: i.error })),
+    summary: {
+      linesRead: analyzer.linesRead,
+      packets: t.packets,
+      skipped: record(analyzer.skipped),
+      firstSeen: isoUtc(t.firstSeen),
+      lastSeen: isoUtc(t.lastSeen),
+      hosts: record(t.hosts),
+      protocols: record(t.protocols),
+      logPrefixes: record(t.prefixes),
+      dangerLevels,
+      sourcesSeen: engine.sources.size,
+    },
+    sources,
+    topPorts: topPorts(t.ports),
+    topSignatures: topSignatures(engine.sources.values()),
+    timeline: timeline(t.timeline),
+    malformed: analyzer.malformed.map((m) => ({ ...m })),
+  }
+}

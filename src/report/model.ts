@@ -1,0 +1,115 @@
+// The JSON report, schema v1: the one result object every renderer (text, JSON, CSV, HTML) views.
+// Field names and meanings are a public contract (README "JSON report"); add fields, never rename.
+
+export const SCHEMA_VERSION = 1
+
+export interface FindingV1 {
+  kind: string
+  message: string
+}
+
+export interface DestinationV1 {
+  ip: string
+  packets: number
+  /** `"lo-hi"` or `"p"`; null when no packet of that protocol went there. */
+  tcpPorts: string | null
+  udpPorts: string | null
+  udplitePorts: string | null
+  /** Distinct IP protocols sent to this destination. */
+  protocols: number
+  firstSeen: string | null
+  lastSeen: string | null
+}
+
+export interface SignatureHitV1 {
+  sid: number | null
+  psadId: number | null
+  msg: string
+  protocol: string
+  count: number
+  dangerLevel: number
+}
+
+export interface OsGuessV1 {
+  os: string
+  method: string
+}
+
+export interface SourceV1 {
+  ip: string
+  version: 4 | 6
+  dangerLevel: number
+  packets: number
+  firstSeen: string | null
+  lastSeen: string | null
+  scanTypes: string[]
+  nmapOptions: string[]
+  destinationsTotal: number
+  destinations: DestinationV1[]
+  signatures: SignatureHitV1[]
+  os: OsGuessV1[]
+  findings: FindingV1[]
+  tcpFlags: Record<string, number>
+  chains: Record<string, number>
+  logPrefixes: Record<string, number>
+}
+
+export interface InputV1 {
+  name: string
+  bytes: number
+  gzip: boolean
+  lines: number
+  error: string | null
+}
+
+export interface SummaryV1 {
+  linesRead: number
+  packets: number
+  skipped: Record<string, number>
+  firstSeen: string | null
+  lastSeen: string | null
+  hosts: Record<string, number>
+  protocols: Record<string, number>
+  logPrefixes: Record<string, number>
+  dangerLevels: Record<'1' | '2' | '3' | '4' | '5', number>
+  /** Distinct sources seen, including those below MIN_DANGER_LEVEL (not listed in `sources`). */
+  sourcesSeen: number
+}
+
+export interface TopPortV1 {
+  protocol: string
+  port: number
+  packets: number
+}
+
+export interface TopSignatureV1 {
+  sid: number | null
+  psadId: number | null
+  msg: string
+  protocol: string
+  count: number
+  sources: number
+}
+
+/**
+ * Packets over time, split by the danger level of their source when each packet arrived (so a scan
+ * shows its escalation). `buckets[i]` covers [start + i·bucketSeconds, + bucketSeconds) and holds
+ * counts for DL 0..5. At most 120 buckets; empty when no line had a timestamp.
+ */
+export interface TimelineV1 {
+  start: string | null
+  bucketSeconds: number
+  buckets: number[][]
+}
+
+export interface ReportV1 {
+  schemaVersion: typeof SCHEMA_VERSION
+  generator: { name: string; version: string }
+  inputs: InputV1[]
+  summary: SummaryV1
+  sources: SourceV1[]
+  topPorts: TopPortV1[]
+  topSignatures: TopSignatureV1[]
+  timeline: TimelineV1
+  malformed: { where: string; error: string }[]
+}

@@ -1,0 +1,118 @@
+import type { ReportV1, SourceV1 } from './model.js'
+import { terminalSafe } from './sanitize.js'
+
+// The psad-like text report: summary counters, danger levels, top signatures, top attackers, top
+// ports, prefix/protocol counters, then one block per source. Fits 80 columns; every log-derived
+// string passes through terminalSafe.
+
+const WIDTH = 80
+
+export interface TextOptions {
+  /** Rows per "top" table. */
+  top: number
+}
+
+function wrap(text: string, indent: string, first = indent): string[] {
+  const words = text.split(' ')
+  const lines: string[] = []
+  let cur = first
+  for (const w of words) {
+    const fresh = cur === first || cur === indent
+    if (!fresh && cur.length + 1 + w.length > WIDTH) {
+      lines.push(cur)
+      cur = indent + w
+    } else cur += (fresh ? '' : ' ') + w
+  }
+  lines.push(cur)
+  return lines
+}
+
+function time(iso: string | null): string {
+  return iso === null ? '?' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+}
+
+function counts(rec: Record<string, number>): string {
+  const parts = Object.entries(rec).map(([k, v]) => `${terminalSafe(k)}: ${v}`)
+  return parts.length === 0 ? '[none]' : parts.join(', ')
+}
+
+function sourceBlock(s: SourceV1): string[] {
+  const out: string[] = []
+  out.push(`SRC ${s.ip}  DL ${s.dangerLevel}  packets ${s.packets}  destinations ${s.destinationsTotal}`)
+  out.push(`    seen ${time(s.firstSeen)} .. ${time(s.lastSeen)}`)
+  if (s.scanTypes.length > 0) {
+    const nmap = s.nmapOptions.length > 0 ? ` (nmap ${s.nmapOptions.join(' ')})` : ''
+    out.push(...wrap(`scan types: ${s.scanTypes.join(', ')}${nmap}`, '      ', '    '))
+  }
+  if (Object.keys(s.tcpFlags).length > 0) out.push(...wrap(`TCP flags: ${counts(s.tcpFlags)}`, '      ', '    '))
+  out.push(...wrap(`chains: ${counts(s.chains)}; prefixes: ${counts(s.logPrefixes)}`, '      ', '    '))
+  for (const os of s.os) out.push(...wrap(`OS guess: ${terminalSafe(os.os)} (${os.method})`, '      ', '    '))
+  const shown = s.destinations.slice(0, 20)
+  for (const d of shown) {
+    const parts = [`DST ${d.ip}`, `packets ${d.packets}`]
+    if (d.tcpPorts !== null) parts.push(`tcp ${d.tcpPorts}`)
+    if (d.udpPorts !== null) parts.push(`udp ${d.udpPorts}`)
+    if (d.udplitePorts !== null) parts.push(`udplite ${d.udplitePorts}`)
+    parts.push(`protocols ${d.protocols}`)
+    out.push(...wrap(parts.join('  '), '        ', '    '))
+  }
+  if (s.destinations.length > shown.length) out.push(`    ... and ${s.destinations.length - shown.length} more destinations`)
+  for (const sig of s.signatures) {
+    const id = sig.sid !== null ? `sid ${sig.sid}` : `psad_id ${sig.psadId}`
+    out.push(...wrap(`signature: "${terminalSafe(sig.msg)}" ${sig.protocol}, ${sig.count} packets, ${id}, DL ${sig.dangerLevel}`, '      ', '    '))
+  }
+  for (const f of s.findings) out.push(...wrap(`${f.kind}: ${terminalSafe(f.message)}`, '      ', '    '))
+  return out
+}
+
+/** Renders the report as text for a terminal or a mail body. */
+export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string {
+  const out: string[] = []
+  const sum = r.summary
+  out.push(`portsleuth ${r.generator.version}: ${r.inputs.length} input(s), ${sum.linesRead} lines, ${sum.packets} packets`)
+  out.push(`time range: ${time(sum.firstSeen)} .. ${time(sum.lastSeen)}`)
+  for (const i of r.inputs) {
+    const note = i.error !== null ? `  ERROR: ${terminalSafe(i.error)}` : ''
+    out.push(...wrap(`input ${terminalSafe(i.name)}: ${i.lines} lines, ${i.bytes} bytes${i.gzip ? ' (gzip)' : ''}${note}`, '      ', '  '))
+  }
+  out.push(...wrap(`skipped lines: ${counts(sum.skipped)}`, '    '))
+  out.push('')
+  out.push('[+] Danger levels (sources):')
+  out.push(`    DL5: ${sum.dangerLevels['5']}  DL4: ${sum.dangerLevels['4']}  DL3: ${sum.dangerLevels['3']}  DL2: ${sum.dangerLevels['2']}  DL1: ${sum.dangerLevels['1']}   (${sum.sourcesSeen} sources seen)`)
+  out.push('')
+  out.push('[+] Top signature matches:')
+  if (r.topSignatures.length === 0) out.push('    [none]')
+  for (const s of r.topSignatures.slice(0, opts.top)) {
+    const id = s.sid !== null ? `sid ${s.sid}` : `psad_id ${s.psadId}`
+    out.push(...wrap(`"${terminalSafe(s.msg)}" (${s.protocol}) count ${s.count}, sources ${s.sources}, ${id}`, '      ', '    '))
+  }
+  out.push('')
+  out.push('[+] Top attackers:')
+  if (r.sources.length === 0) out.push('    [none]')
+  for (const s of r.sources.slice(0, opts.top)) {
+    out.push(`    ${s.ip.padEnd(39)} DL ${s.dangerLevel}  packets ${String(s.packets).padStart(7)}  sigs ${s.signatures.length}`)
+  }
+  out.push('')
+  out.push('[+] Top scanned ports:')
+  if (r.topPorts.length === 0) out.push('    [none]')
+  for (const p of r.topPorts.slice(0, opts.top)) out.push(`    ${p.protocol.padEnd(7)} ${String(p.port).padStart(5)}  ${p.packets} packets`)
+  out.push('')
+  out.push('[+] Log prefixes:')
+  out.push(...wrap(counts(sum.logPrefixes), '    '))
+  out.push('[+] Protocols:')
+  out.push(...wrap(counts(sum.protocols), '    '))
+  out.push('[+] Syslog hosts:')
+  out.push(...wrap(counts(sum.hosts), '    '))
+  if (r.malformed.length > 0) {
+    out.push('[+] Malformed lines (first ones):')
+    for (const m of r.malformed) out.push(...wrap(`${terminalSafe(m.where)}: ${terminalSafe(m.error)}`, '      ', '    '))
+  }
+  out.push('')
+  out.push('[+] Source detail:')
+  if (r.sources.length === 0) out.push('    [none]')
+  for (const s of r.sources) {
+    out.push(...sourceBlock(s))
+    out.push('')
+  }
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,65 @@
+import { defaultSettings, type Settings } from '../../src/config/settings.js'
+import { Analyzer } from '../../src/detect/analyzer.js'
+import type { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
+import type { ReportV1 } from '../../src/report/model.js'
+import { buildReport } from '../../src/report/build.js'
+
+// Builders for kernel LOG lines in the exact layout nf_log_syslog prints, for unit tests of the
+// engine. Fixture files under test/fixtures/captures hold real kernel output; these are for
+// boundary cases that no capture pins down exactly.
+
+let seq = 0
+
+export interface TcpOpts {
+  src?: string
+  dst?: string
+  sport?: number
+  dport: number
+  flags?: string
+  time?: string
+  prefix?: string
+  len?: number
+  opts?: string | null
+  window?: number
+  ttl?: number
+}
+
+const head = (time: string, prefix: string): string => `${time} fw kernel: ${prefix}`
+
+export function tcpLine(o: TcpOpts): string {
+  const opts = o.opts === undefined ? ' OPT (020405B4)' : o.opts === null ? '' : ` OPT (${o.opts})`
+  return `${head(o.time ?? 'Nov 22 10:00:00', o.prefix ?? 'DROP ')}IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=${o.src ?? '203.0.113.5'} DST=${o.dst ?? '192.0.2.1'} LEN=${o.len ?? 44} TOS=0x00 PREC=0x00 TTL=${o.ttl ?? 50} ID=${++seq % 65536} PROTO=TCP SPT=${o.sport ?? 40000} DPT=${o.dport} WINDOW=${o.window ?? 1024} RES=0x00 ${o.flags ?? 'SYN'} URGP=0${opts} `
+}
+
+export function udpLine(o: { src?: string; dst?: string; sport?: number; dport: number; time?: string; len?: number }): string {
+  const len = o.len ?? 28
+  return `${head(o.time ?? 'Nov 22 10:00:00', 'DROP ')}IN=eth0 OUT= SRC=${o.src ?? '203.0.113.5'} DST=${o.dst ?? '192.0.2.1'} LEN=${len} TOS=0x00 PREC=0x00 TTL=50 ID=${++seq % 65536} PROTO=UDP SPT=${o.sport ?? 40000} DPT=${o.dport} LEN=${len - 20} `
+}
+
+export function icmpLine(o: { src?: string; dst?: string; type: number; code: number; time?: string; len?: number; id?: number; seq?: number }): string {
+  const echo = o.type === 0 || o.type === 8 ? ` ID=${o.id ?? 1234} SEQ=${o.seq ?? 1}` : ''
+  return `${head(o.time ?? 'Nov 22 10:00:00', 'DROP ')}IN=eth0 OUT= SRC=${o.src ?? '203.0.113.5'} DST=${o.dst ?? '192.0.2.1'} LEN=${o.len ?? 28} TOS=0x00 PREC=0x00 TTL=50 ID=${++seq % 65536} PROTO=ICMP TYPE=${o.type} CODE=${o.code}${echo} `
+}
+
+export function protoLine(o: { src?: string; dst?: string; proto: number; time?: string }): string {
+  return `${head(o.time ?? 'Nov 22 10:00:00', 'DROP ')}IN=eth0 OUT= SRC=${o.src ?? '203.0.113.5'} DST=${o.dst ?? '192.0.2.1'} LEN=20 TOS=0x00 PREC=0x00 TTL=50 ID=${++seq % 65536} PROTO=${o.proto} `
+}
+
+/** Runs lines through a fresh analyzer (no signatures unless given) and returns the report. */
+export function analyzeLines(lines: readonly string[], tweak?: (s: Settings) => void, signatures: SignatureIndex | null = null): ReportV1 {
+  const settings = defaultSettings()
+  tweak?.(settings)
+  const analyzer = new Analyzer(settings, signatures, [])
+  const time = { year: 2026, reference: Date.UTC(2026, 10, 22) }
+  lines.forEach((l, i) => analyzer.line(l, time, () => `test:${i + 1}`))
+  return buildReport({ analyzer, inputs: [], problems: [] }, settings, 'test')
+}
+
+/** The danger level of one source in a report, 0 when it is not listed. */
+export function dlOf(report: ReportV1, ip = '203.0.113.5'): number {
+  return report.sources.find((s) => s.ip === ip)?.dangerLevel ?? 0
+}
+
+export function range(n: number, from = 0): number[] {
+  return Array.from({ length: n }, (_, i) => from + i)
+}
