@@ -1,6 +1,6 @@
 import type { Clock } from './core/clock.js'
 import { InputError } from './core/errors.js'
-import { Analyzer } from './detect/analyzer.js'
+import { Analyzer, type PacketSink } from './detect/analyzer.js'
 import type { DangerEvent } from './detect/engine.js'
 import type { FieldCriterion } from './detect/fields.js'
 import type { SignatureIndex } from './detect/signatures/signature-index.js'
@@ -21,6 +21,8 @@ export interface AnalysisOptions {
   maxLineLength: number
   onEvent?: (e: DangerEvent) => void
   onRawBytes?: (n: number) => void
+  /** Called with every accepted packet, in input order. */
+  onPacket?: PacketSink
 }
 
 /** How one input went. */
@@ -40,7 +42,7 @@ export interface AnalysisResult {
  * read from it before the failure) and the run goes on with the next; the caller decides the exit.
  */
 export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult> {
-  const analyzer = new Analyzer(opts.settings, opts.signatures, opts.fields, opts.onEvent ?? null)
+  const analyzer = new Analyzer(opts.settings, opts.signatures, opts.fields, opts.onEvent ?? null, opts.onPacket ?? null)
   const reports: InputReport[] = []
   const problems: InputProblem[] = []
   for (const input of opts.inputs) {

@@ -1,5 +1,6 @@
 import type { Settings } from '../config/settings.js'
 import { LineParser } from '../parse/line.js'
+import type { Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
 import { createEngine, ingest, type DangerEvent, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
@@ -14,6 +15,9 @@ export interface MalformedSample {
 
 const MAX_SAMPLES = 20
 
+/** Receives every accepted packet (for per-packet outputs: CSV packet table, DShield). */
+export type PacketSink = (pkt: Packet, line: string) => void
+
 /**
  * Turns lines into engine input and puts every line in exactly one bucket: accepted (a packet), or a
  * skip reason ('not-firewall', 'malformed', 'too-long', 'non-ip', a filter reason, 'signature-dl0').
@@ -27,7 +31,13 @@ export class Analyzer {
   private readonly parser: LineParser
   private readonly filter: PacketFilter
 
-  constructor(settings: Settings, signatures: SignatureIndex | null, fields: readonly FieldCriterion[], onEvent: ((e: DangerEvent) => void) | null = null) {
+  constructor(
+    settings: Settings,
+    signatures: SignatureIndex | null,
+    fields: readonly FieldCriterion[],
+    onEvent: ((e: DangerEvent) => void) | null = null,
+    private readonly sink: PacketSink | null = null,
+  ) {
     this.parser = new LineParser({ sidString: settings.filters.sidString })
     this.filter = new PacketFilter(settings.filters, settings.detection, fields)
     this.engine = createEngine(settings.detection, signatures, onEvent)
@@ -48,6 +58,7 @@ export class Analyzer {
     }
     const reason = this.filter.check(result, text) ?? ingest(this.engine, result)
     if (reason !== null) this.skip(reason)
+    else this.sink?.(result, text)
   }
 
   /** Counts a line that was longer than the limit and never parsed. */
