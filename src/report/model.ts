@@ -35,6 +35,12 @@ export interface OsGuessV1 {
   method: string
 }
 
+/** Reverse DNS and whois for a source, present only when enrichment was asked for. */
+export interface EnrichmentV1 {
+  dns: string | null
+  whois: string | null
+}
+
 export interface SourceV1 {
   ip: string
   version: 4 | 6
@@ -52,6 +58,7 @@ export interface SourceV1 {
   tcpFlags: Record<string, number>
   chains: Record<string, number>
   logPrefixes: Record<string, number>
+  enrichment?: EnrichmentV1
 }
 
 export interface InputV1 {
