@@ -44,7 +44,9 @@ export function canonicalIPv6(text: string): string {
   if (hit !== undefined) return hit
   let result = ''
   if (text.length <= 45 && ipaddr.IPv6.isValid(text)) {
-    result = ipaddr.IPv6.parse(text).toRFC5952String()
+    const addr = ipaddr.IPv6.parse(text)
+    // RFC 5952 §5: IPv4-mapped addresses keep their dotted-quad tail.
+    result = addr.isIPv4MappedAddress() ? `::ffff:${addr.toIPv4Address().toString()}` : addr.toRFC5952String()
   }
   if (v6Cache.size >= V6_CACHE_MAX) v6Cache.clear()
   v6Cache.set(text, result)

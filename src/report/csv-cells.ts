@@ -1,0 +1,47 @@
+import { stringify } from 'csv-stringify/sync'
+
+// The one place that turns cells into CSV text, shared by the report tables and the packet CSV.
+// RFC 4180 quoting (fields with `,`, `"`, CR or LF are quoted, quotes doubled), LF record ends
+// (what Unix tools and every spreadsheet accept), and escape_formulas: a cell starting with = + - @
+// TAB or CR gets a leading `'`, so `=cmd|' /C calc'!A0` in a log prefix stays text in Excel/Calc.
+
+/** One CSV cell: a number, text, or '' for "absent" (never -1: spreadsheets would sum it). */
+export type Cell = string | number
+
+/** Separator of multi-valued cells (`scan_types`, `nmap_options`, port ranges, …). */
+export const LIST_SEPARATOR = ';'
+
+const OPTIONS = { escape_formulas: true, record_delimiter: 'unix' } as const
+
+// Log fields can carry terminal escapes (ESC [ …) and bidi overrides that reorder what a reader sees
+// when the CSV is `cat`ed or opened; show them as visible escapes. TAB, CR and LF stay: quoting covers them.
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+
+function clean(text: string): string {
+  return text.replace(UNSAFE, (ch) => {
+    const code = ch.codePointAt(0)!
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`
+  })
+}
+
+/** Returns one CSV record (with its trailing LF) for `cells`, quoted and formula-escaped. */
+export function csvRecord(cells: readonly Cell[]): string {
+  return stringify([cells.map((c) => (typeof c === 'string' ? clean(c) : c))], OPTIONS)
+}
+
+/** Returns the CSV text of a header plus rows; the header alone when there are no rows. */
+export function csvTable(header: readonly string[], rows: Iterable<readonly Cell[]>): string {
+  const out = [csvRecord(header)]
+  for (const row of rows) out.push(csvRecord(row))
+  return out.join('')
+}
+
+/** Returns the values joined with LIST_SEPARATOR ('' for none). */
+export function list(values: readonly (string | number)[]): string {
+  return values.join(LIST_SEPARATOR)
+}
+
+/** Returns `n` as a cell, '' when it is negative (the Packet convention for "not in the line"). */
+export function num(n: number): Cell {
+  return n >= 0 && Number.isFinite(n) ? n : ''
+}
