@@ -25,11 +25,15 @@ export const CSV_COLUMN_NAMES: Readonly<Record<CsvTable, readonly string[]>> = {
   destinations: DESTINATION_COLUMNS.map((c) => c.name),
 }
 
-/** Returns the table named by a `--csv-table` value; throws UsageError for any other name. */
-export function parseCsvTable(text: string): CsvTable {
+/** `--csv-table packets`: one record per packet (psad's --CSV), streamed by PacketCsv, not renderCsv. */
+export const PACKET_TABLE = 'packets'
+export type CsvTableChoice = CsvTable | typeof PACKET_TABLE
+
+/** Returns the table named by a `--csv-table` value (a report table or 'packets'); throws UsageError otherwise. */
+export function parseCsvTable(text: string): CsvTableChoice {
   const t = text.trim().toLowerCase()
-  if ((CSV_TABLES as readonly string[]).includes(t)) return t as CsvTable
-  throw new UsageError(`--csv-table: unknown table '${text}'`, `valid tables are: ${CSV_TABLES.join(', ')}`)
+  if (t === PACKET_TABLE || (CSV_TABLES as readonly string[]).includes(t)) return t as CsvTableChoice
+  throw new UsageError(`--csv-table: unknown table '${text}'`, `valid tables are: ${[...CSV_TABLES, PACKET_TABLE].join(', ')}`)
 }
 
 function render<Row>(columns: readonly CsvColumn<Row>[], rows: Iterable<Row>): string {
