@@ -5,6 +5,7 @@ import type { DangerEvent } from './detect/engine.js'
 import type { FieldCriterion } from './detect/fields.js'
 import type { SignatureIndex } from './detect/signatures/signature-index.js'
 import type { Settings } from './config/settings.js'
+import type { OsDatabase } from './detect/os/index.js'
 import type { TimeContext } from './parse/time.js'
 import { inputName, type Input, type InputProblem } from './sources/inputs.js'
 import { LineSplitter } from './sources/lines.js'
@@ -14,6 +15,7 @@ export interface AnalysisOptions {
   inputs: readonly Input[]
   settings: Settings
   signatures: SignatureIndex | null
+  os: OsDatabase | null
   fields: readonly FieldCriterion[]
   /** Forced year for RFC 3164 timestamps (`--year`). */
   year: number | undefined
@@ -23,6 +25,8 @@ export interface AnalysisOptions {
   onRawBytes?: (n: number) => void
   /** Called with every accepted packet, in input order. */
   onPacket?: PacketSink
+  /** Awaited after each input chunk when it returns a promise (backpressure of streaming outputs). */
+  afterChunk?: () => Promise<void> | null
 }
 
 /** How one input went. */
@@ -42,7 +46,7 @@ export interface AnalysisResult {
  * read from it before the failure) and the run goes on with the next; the caller decides the exit.
  */
 export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult> {
-  const analyzer = new Analyzer(opts.settings, opts.signatures, opts.fields, opts.onEvent ?? null, opts.onPacket ?? null)
+  const analyzer = new Analyzer(opts.settings, opts.signatures, opts.fields, opts.onEvent ?? null, opts.onPacket ?? null, opts.os)
   const reports: InputReport[] = []
   const problems: InputProblem[] = []
   for (const input of opts.inputs) {
@@ -67,7 +71,10 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult
         onStart: (s) => {
           if (s.mtime !== null) time.reference = s.mtime
         },
-        onChunk: (chunk) => splitter.push(chunk),
+        onChunk: (chunk) => {
+          splitter.push(chunk)
+          return opts.afterChunk?.() ?? null
+        },
         onRawBytes: opts.onRawBytes,
       })
       Object.assign(report, stats)

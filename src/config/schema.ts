@@ -89,6 +89,7 @@ export const BOUND_KEYS: Readonly<Record<string, Apply>> = {
   ENABLE_PERSISTENCE: detection('persistence', yesNo),
   IGNORE_CONNTRACK_BUG_PKTS: detection('conntrack', (e) => (yesNo(e) ? 'ignore' : 'keep')),
   EXPECT_TCP_OPTIONS: detection('expectTcpOptions', yesNo),
+  MAX_HOPS: detection('maxHops', (e) => int(e, 1, 255)),
   ENABLE_IPV6_DETECTION: filters('ipv6', yesNo),
   FW_SEARCH_ALL: filters('fwSearchAll', yesNo),
   FW_MSG_SEARCH: filters('fwMsgSearch', (e, all) =>
@@ -118,6 +119,9 @@ export const BOUND_KEYS: Readonly<Record<string, Apply>> = {
       return fail(e, 'a regular expression')
     }
   }),
+  DSHIELD_USER_ID: (s, _v, e) => {
+    s.dshieldUserId = String(int(e))
+  },
   ENABLE_SNORT_SIG_STRICT: (s, _v, e) => {
     s.signatureStrict = yesNo(e)
   },

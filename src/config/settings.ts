@@ -39,6 +39,10 @@ export interface DetectionSettings {
   icmp: boolean
   icmp6: boolean
   signatures: boolean
+  /** Passive OS fingerprinting of SYNs. */
+  os: boolean
+  /** MAX_HOPS: how far below a fingerprint's initial TTL a SYN's TTL may be. */
+  maxHops: number
   /** Destinations remembered per source; beyond this they are only counted (bounded memory). */
   maxDestinations: number
 }
@@ -63,6 +67,8 @@ export interface Settings {
   filters: FilterSettings
   /** ENABLE_SNORT_SIG_STRICT: refuse signature files with payload options instead of skipping those rules. */
   signatureStrict: boolean
+  /** DSHIELD_USER_ID: the submitter id written into DShield output (0 = anonymous). */
+  dshieldUserId: string
   /** Signature address/port variables (HOME_NET, HTTP_PORTS, …). */
   vars: Readonly<Record<string, string>>
 }
@@ -93,6 +99,8 @@ export function defaultSettings(): Settings {
       icmp: true,
       icmp6: true,
       signatures: true,
+      os: true,
+      maxHops: 20,
       maxDestinations: 4096,
     },
     filters: {
@@ -109,6 +117,7 @@ export function defaultSettings(): Settings {
       until: null,
     },
     signatureStrict: false,
+    dshieldUserId: '0',
     vars: {
       HOME_NET: 'any',
       EXTERNAL_NET: 'any',

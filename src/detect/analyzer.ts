@@ -5,6 +5,7 @@ import type { TimeContext } from '../parse/time.js'
 import { createEngine, ingest, type DangerEvent, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
 import { PacketFilter } from './filters.js'
+import type { OsDatabase } from './os/index.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
 
 /** A malformed line, kept (up to a limit) so reports can say what and where. */
@@ -37,10 +38,11 @@ export class Analyzer {
     fields: readonly FieldCriterion[],
     onEvent: ((e: DangerEvent) => void) | null = null,
     private readonly sink: PacketSink | null = null,
+    os: OsDatabase | null = null,
   ) {
     this.parser = new LineParser({ sidString: settings.filters.sidString })
     this.filter = new PacketFilter(settings.filters, settings.detection, fields)
-    this.engine = createEngine(settings.detection, signatures, onEvent)
+    this.engine = createEngine(settings.detection, signatures, os, onEvent)
   }
 
   private skip(reason: string): void {

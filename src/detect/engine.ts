@@ -7,6 +7,7 @@ import {
 import { protoName } from '../parse/protocols.js'
 import { synStyle } from './classifier.js'
 import { checkIcmp } from './icmp-types.js'
+import { newOsState, observeSyn, type OsDatabase } from './os/index.js'
 import { isSweepWide, pairLevel, portRange } from './scorer.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
 import type { Signature } from './signatures/types.js'
@@ -37,6 +38,8 @@ export interface Totals {
   ports: Map<number, number>
   /** A TCP line with logged options was seen (psad's condition for its Masscan heuristic). */
   tcpOptionsSeen: boolean
+  /** SYNs whose logged TCP options could not be decoded (so could not be fingerprinted). */
+  tcpOptionsUndecodable: number
   /**
    * Packets per minute of event time, split by the danger level their source had when the packet
    * arrived: minute index → [DL0, …, DL5]. Bounded: about 44,000 entries per month of logs.
@@ -47,6 +50,7 @@ export interface Totals {
 export interface EngineState {
   readonly settings: DetectionSettings
   readonly signatures: SignatureIndex | null
+  readonly os: OsDatabase | null
   /** Event clock: the latest timestamp seen, in epoch ms (0 before the first). */
   now: number
   readonly sources: Map<number | string, SourceState>
@@ -62,10 +66,16 @@ const MAX_SOURCE_LABELS = 32
 const PROTO_BIT: Record<number, number> = { [PROTO_TCP]: 1, [PROTO_UDP]: 2, [PROTO_UDPLITE]: 4, [PROTO_ICMP]: 8, [PROTO_ICMPV6]: 16 }
 
 /** Returns a fresh engine state. */
-export function createEngine(settings: DetectionSettings, signatures: SignatureIndex | null, onEvent: ((e: DangerEvent) => void) | null = null): EngineState {
+export function createEngine(
+  settings: DetectionSettings,
+  signatures: SignatureIndex | null,
+  os: OsDatabase | null = null,
+  onEvent: ((e: DangerEvent) => void) | null = null,
+): EngineState {
   return {
     settings,
     signatures: settings.signatures ? signatures : null,
+    os: settings.os ? os : null,
     now: 0,
     sources: new Map(),
     totals: {
@@ -77,6 +87,7 @@ export function createEngine(settings: DetectionSettings, signatures: SignatureI
       prefixes: new Map(),
       ports: new Map(),
       tcpOptionsSeen: false,
+      tcpOptionsUndecodable: 0,
       timeline: new Map(),
     },
     onEvent,
@@ -209,6 +220,10 @@ function classify(state: EngineState, src: SourceState, pair: PairState | null, 
     if (pkt.tcpOpts === null && state.settings.expectTcpOptions) src.synsWithoutOptions++
   }
   if (pkt.ipv6 && pkt.emptyExtHeaders >= 7) src.topera++
+  if (state.os !== null && plain & SYN && !(plain & ACK)) {
+    src.os ??= newOsState()
+    if (observeSyn(state.os, src.os, pkt, state.settings.maxHops) === 'undecodable') state.totals.tcpOptionsUndecodable++
+  }
   if (pair !== null && plain & SYN && !(plain & (ACK | RST))) {
     if (pkt.dport === 23) pair.syn23++
     else if (pkt.dport === 2323 && pair.syn23 >= 10) {

@@ -1,3 +1,4 @@
+import type { OsState } from './os/index.js'
 import type { Signature } from './signatures/types.js'
 
 /** Port range of one protocol to one destination; lo = -1 when no port was seen. */
@@ -72,6 +73,8 @@ export interface SourceState {
   invalidIcmp: Map<number, InvalidIcmp>
   /** Reasons the DL was raised, first occurrence each ("signature", "invalid-icmp", "scan", …). */
   dlReasons: Set<string>
+  /** Passive OS fingerprint state, created at the source's first SYN. */
+  os: OsState | null
 }
 
 export function newRange(): PortRange {
@@ -126,6 +129,7 @@ export function newSource(ip: string, v6: boolean, time: number): SourceState {
     signatures: new Map(),
     invalidIcmp: new Map(),
     dlReasons: new Set(),
+    os: null,
   }
 }
 

@@ -224,9 +224,12 @@ export function parseNetfilter(line: string, start: number, pkt: Packet): string
           sawWindow = true
           inFlags = true
         } else if (same(line, i, 'PHYSIN')) pkt.physIn = line.slice(v, end)
+        else if (same(line, i, 'MACSRC')) pkt.macSrc = line.slice(v, end)
+        else if (same(line, i, 'MACDST')) pkt.macDst = line.slice(v, end)
         break
       case 7:
         if (same(line, i, 'PHYSOUT')) pkt.physOut = line.slice(v, end)
+        else if (same(line, i, 'FLOWLBL')) pkt.flowLabel = num(line, v, end)
         break
       case 8:
         if (same(line, i, 'HOPLIMIT')) pkt.ttl = num(line, v, end)

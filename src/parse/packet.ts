@@ -33,7 +33,10 @@ export interface Packet {
   outIf: string
   physIn: string
   physOut: string
+  /** `MAC=` as logged (dst:src:ethertype), or `MACSRC`/`MACDST` from `--log-macdecode`. */
   mac: string
+  macSrc: string
+  macDst: string
   ipv6: boolean
   src: string
   dst: string
@@ -43,6 +46,8 @@ export interface Packet {
   len: number
   tos: number
   ttl: number
+  /** IPv6 flow label, -1 for IPv4. */
+  flowLabel: number
   ipId: number
   df: boolean
   fragment: boolean
@@ -83,6 +88,8 @@ export function emptyPacket(): Packet {
     physIn: '',
     physOut: '',
     mac: '',
+    macSrc: '',
+    macDst: '',
     ipv6: false,
     src: '',
     dst: '',
@@ -91,6 +98,7 @@ export function emptyPacket(): Packet {
     len: -1,
     tos: -1,
     ttl: -1,
+    flowLabel: -1,
     ipId: -1,
     df: false,
     fragment: false,

@@ -1,6 +1,7 @@
 import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
+import { osGuesses, type OsDatabase } from '../detect/os/index.js'
 import type { PairState, PortRange, SourceState } from '../detect/state.js'
 import { flagsText, PROTO_TCP, PROTO_UDP } from '../parse/packet.js'
 import { isoUtc } from '../parse/time.js'
@@ -114,7 +115,7 @@ function signatures(src: SourceState): SignatureHitV1[] {
     .map(({ sig, count }) => ({ sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, dangerLevel: sig.dl }))
 }
 
-function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): SourceV1 {
+function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null): SourceV1 {
   const { types, nmap } = scanTypes(src)
   const dests = [...src.pairs.values()].sort((a, b) => b.packets - a.packets || compareIp(a.dst, b.dst)).map(destination)
   return {
@@ -129,7 +130,7 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): 
     destinationsTotal: src.pairs.size,
     destinations: dests,
     signatures: signatures(src),
-    os: [],
+    os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),
     findings: findings(src, settings, tcpOptionsSeen),
     tcpFlags: record(src.tcpFlags, flagsText),
     chains: record(src.chains),
@@ -189,7 +190,7 @@ export function buildReport(result: AnalysisResult, settings: Settings, version:
   const min = Math.max(1, settings.detection.minDangerLevel)
   const listed = [...engine.sources.values()].filter((s) => s.dl >= min)
   const sources = listed
-    .map((s) => source(s, settings, engine.totals.tcpOptionsSeen))
+    .map((s) => source(s, settings, engine.totals.tcpOptionsSeen, engine.os))
     .sort((a, b) => b.dangerLevel - a.dangerLevel || b.packets - a.packets || compareIp(a.ip, b.ip))
   const dangerLevels = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }
   for (const s of engine.sources.values()) if (s.dl >= 1) dangerLevels[String(s.dl) as keyof typeof dangerLevels]++

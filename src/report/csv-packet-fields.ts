@@ -18,6 +18,7 @@ const v6 = (get: (p: Packet) => number): Getter => (p) => (p.ipv6 ? num(get(p)) 
 // MAC= is destination(6) : source(6) : ethertype(2) on Ethernet; other link layers leave both empty.
 const MAC = /^((?:[0-9A-Fa-f]{2}:){6})((?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2})(?::|$)/
 const macPart = (part: 1 | 2): Getter => (p) => {
+  if (p.mac === '') return part === 1 ? p.macDst : p.macSrc
   const m = MAC.exec(p.mac)
   if (m === null) return ''
   return part === 1 ? m[1]!.slice(0, -1) : m[2]!
@@ -43,6 +44,7 @@ const GETTERS: Record<string, Getter> = {
   frag_bit: (p) => (p.ipv6 ? '' : p.df ? 1 : 0),
   tc: v6((p) => p.tos),
   hop_limit: v6((p) => p.ttl),
+  flow_label: v6((p) => p.flowLabel),
   ip_opts: (p) => p.ipOpts,
   win: (p) => num(p.window),
   tcp_seq: (p) => num(p.seq),

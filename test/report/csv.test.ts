@@ -83,7 +83,7 @@ describe('sources table', () => {
     expect(row).toMatchObject({
       danger_level: '3',
       packets: '302',
-      first_seen: '2026-11-22T08:15:20.830Z',
+      first_seen: '2026-11-22T08:28:15.129Z',
       scan_types: 'SYN;UDP',
       destinations: '1',
       tcp_ports: '1000-1150',

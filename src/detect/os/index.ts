@@ -1,0 +1,10 @@
+// Passive OS fingerprinting of SYNs: p0f v2 (pf.os) signatures when options are logged, posf
+// otherwise. The engine loads a database once, keeps one OsState per source, calls observeSyn for
+// every TCP packet with SYN set and ACK clear, and asks osGuesses when it builds the report.
+export { BUNDLED_OS_DATABASE, compileOsDatabase, loadOsDatabase } from './database.js'
+export type { OsDatabase, OsDatabaseFiles, OsDatabaseOptions } from './database.js'
+export { explainSyn, newOsState, observeSyn, osGuesses } from './fingerprint.js'
+export type { OsState, SynOutcome } from './fingerprint.js'
+export { decodeTcpOptions } from './tcp-options.js'
+export type { DecodedOptions, TcpOption } from './tcp-options.js'
+export type { OsGuess, OsMethod, P0fEntry, PosfEntry } from './types.js'

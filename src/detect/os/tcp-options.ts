@@ -1,0 +1,118 @@
+// Decodes the TCP options blob that `--log-tcp-options` prints as `OPT (020405B4…)`.
+// RFC 9293 §3.1: kind 0 ends the list (the rest is padding), kind 1 is a one-byte NOP, every other
+// kind carries a length byte that counts the kind and length bytes themselves.
+
+export const OPT_EOL = 0
+export const OPT_NOP = 1
+export const OPT_MSS = 2
+export const OPT_WSCALE = 3
+export const OPT_SACK_OK = 4
+export const OPT_TIMESTAMP = 8
+
+/** The fixed lengths of the options p0f names; a different length is a broken packet. */
+const FIXED_LEN: Readonly<Record<number, number>> = { [OPT_MSS]: 4, [OPT_WSCALE]: 3, [OPT_SACK_OK]: 2, [OPT_TIMESTAMP]: 10 }
+
+/** A TCP header holds at most 40 bytes of options. */
+const MAX_OPTION_BYTES = 40
+
+export interface TcpOption {
+  kind: number
+  /** MSS, window shift or TSval; -1 for options without a value. */
+  value: number
+}
+
+export interface DecodedOptions {
+  list: TcpOption[]
+  /** The first MSS option's value, -1 when there is none. */
+  mss: number
+  /** The packet in pf.os notation with values (`M1460,S,T,N,W7`; `.` for none): the cache key. */
+  canon: string
+  /** Kinds only (`M,S,T,N,W`): the index key. */
+  layout: string
+}
+
+// Hex digit values by char code; -1 for anything else.
+const HEX = new Int8Array(128).fill(-1)
+for (let c = 0; c < 16; c++) {
+  HEX['0123456789abcdef'.charCodeAt(c)] = c
+  HEX['0123456789ABCDEF'.charCodeAt(c)] = c
+}
+
+function hexDigit(c: number): number {
+  return c < 128 ? HEX[c]! : -1
+}
+
+/** p0f's letter for an option kind (`?n` for kinds p0f does not name); values are not included. */
+export function optionLetter(o: TcpOption): string {
+  switch (o.kind) {
+    case OPT_EOL: return 'E'
+    case OPT_NOP: return 'N'
+    case OPT_MSS: return 'M'
+    case OPT_WSCALE: return 'W'
+    case OPT_SACK_OK: return 'S'
+    case OPT_TIMESTAMP: return 'T'
+    default: return `?${o.kind}`
+  }
+}
+
+function canonOf(o: TcpOption): string {
+  switch (o.kind) {
+    case OPT_MSS:
+    case OPT_WSCALE: return `${optionLetter(o)}${o.value}`
+    case OPT_TIMESTAMP: return o.value === 0 ? 'T0' : 'T'
+    default: return optionLetter(o)
+  }
+}
+
+export const NO_OPTIONS: DecodedOptions = Object.freeze({ list: [], mss: -1, canon: '.', layout: '.' }) as DecodedOptions
+
+/**
+ * Returns the options in a hex blob (spaces allowed), or null when the blob is not a valid option list:
+ * odd or non-hex digits, more than 40 bytes, a length byte below 2 or past the end, or a known option
+ * with the wrong length. Null means "cannot fingerprint"; the caller counts it.
+ */
+export function decodeTcpOptions(blob: string): DecodedOptions | null {
+  const hex = blob.indexOf(' ') >= 0 ? blob.replace(/ /g, '') : blob
+  const n = hex.length
+  if (n === 0) return NO_OPTIONS
+  if ((n & 1) !== 0 || n > MAX_OPTION_BYTES * 2) return null
+  // This runs for every SYN: bytes are decoded once into a small array, strings built by +=.
+  const bytes = new Array<number>(n >> 1)
+  for (let j = 0; j < n; j += 2) {
+    const hi = hexDigit(hex.charCodeAt(j))
+    const lo = hexDigit(hex.charCodeAt(j + 1))
+    if (hi < 0 || lo < 0) return null
+    bytes[j >> 1] = (hi << 4) | lo
+  }
+  const total = bytes.length
+  const list: TcpOption[] = []
+  let mss = -1
+  let canon = ''
+  let layout = ''
+  let i = 0
+  while (i < total) {
+    const kind = bytes[i]!
+    let value = -1
+    let len = 1
+    if (kind > OPT_NOP) {
+      if (i + 1 >= total) return null
+      len = bytes[i + 1]!
+      if (len < 2 || i + len > total) return null
+      const fixed = FIXED_LEN[kind]
+      if (fixed !== undefined && len !== fixed) return null
+      if (kind === OPT_MSS) {
+        value = (bytes[i + 2]! << 8) | bytes[i + 3]!
+        if (mss < 0) mss = value
+      } else if (kind === OPT_WSCALE) value = bytes[i + 2]!
+      else if (kind === OPT_TIMESTAMP) value = bytes[i + 2]! * 0x1000000 + ((bytes[i + 3]! << 16) | (bytes[i + 4]! << 8) | bytes[i + 5]!) // TSval only
+    }
+    const o = { kind, value }
+    list.push(o)
+    const sep = list.length > 1 ? ',' : ''
+    canon += sep + canonOf(o)
+    layout += sep + optionLetter(o)
+    if (kind === OPT_EOL) break // what follows EOL is padding (RFC 9293)
+    i += len
+  }
+  return { list, mss, canon, layout }
+}
