@@ -3,13 +3,15 @@ import { terminalSafe } from './sanitize.js'
 // Display formatting for the HTML report. Deterministic: no locale, no time zone, no clock — every
 // time is shown in UTC so two renders of one report are byte-identical.
 
+const SEPARATORS = /[\u2028\u2029]/g
+
 /**
- * Returns a log-derived string with control and bidi characters made visible (`\x1b`, `\u{202e}`).
- * HTML escaping is handlebars' job (or the DOM's, in the page script); this only stops a log line
- * from reordering or hiding text on screen.
+ * Returns a log-derived string with control, bidi and line-separator characters made visible
+ * (`\x1b`, `\u{202e}`). HTML escaping is handlebars' job (or the DOM's, in the page script); this
+ * only stops a log line from reordering, hiding or breaking text on screen.
  */
 export function safe(text: string): string {
-  return terminalSafe(text)
+  return terminalSafe(text).replace(SEPARATORS, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
 }
 
 /** Returns an integer with thousands separators: 1234567 -> "1,234,567". */

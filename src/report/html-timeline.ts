@@ -13,7 +13,7 @@ export interface TimelineChart {
   empty: boolean
   width: number
   height: number
-  plot: { x: number; y: number; w: number; h: number; bottom: number; right: number }
+  plot: { x: number; y: number; w: number; h: number; bottom: number; right: number; tick: number }
   buckets: Bucket[]
   yTicks: Tick[]
   xTicks: Tick[]
@@ -22,12 +22,13 @@ export interface TimelineChart {
 
 const WIDTH = 960
 const HEIGHT = 250
-const PLOT = { x: 52, y: 10, w: 896, h: 190 }
+const PLOT = { x: 52, y: 10, w: 880, h: 190 }
 const MAX_X_TICKS = 8
 // Label spacings a reader expects on a time axis, in seconds: minutes up to weeks.
 const X_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000]
 
-const r2 = (n: number): number => Math.round(n * 100) / 100
+// One decimal in a 960-unit viewBox is finer than a pixel on any screen, and keeps the SVG small.
+const r1 = (n: number): number => Math.round(n * 10) / 10
 
 function niceStep(max: number): number {
   const raw = Math.max(1, max / 4)
@@ -41,7 +42,7 @@ function yTicks(max: number): { top: number; ticks: Tick[] } {
   const top = Math.max(step, Math.ceil(max / step) * step)
   const ticks: Tick[] = []
   for (let v = 0; v <= top; v += step) {
-    ticks.push({ x: PLOT.x - 6, y: r2(PLOT.y + PLOT.h - (v / top) * PLOT.h), label: compact(v), sub: '' })
+    ticks.push({ x: PLOT.x - 6, y: r1(PLOT.y + PLOT.h - (v / top) * PLOT.h), label: compact(v), sub: '' })
   }
   return { top, ticks }
 }
@@ -55,7 +56,7 @@ function xTicks(start: number, bucketSeconds: number, count: number): Tick[] {
   for (let t = first; t <= start + span * 1000; t += step * 1000) {
     const d = day(t)
     const label = step >= 86400 ? d : clock(t)
-    ticks.push({ x: r2(PLOT.x + ((t - start) / (span * 1000)) * PLOT.w), y: PLOT.y + PLOT.h + 16, label, sub: step < 86400 && d !== lastDay ? d : '' })
+    ticks.push({ x: r1(PLOT.x + ((t - start) / (span * 1000)) * PLOT.w), y: PLOT.y + PLOT.h + 16, label, sub: step < 86400 && d !== lastDay ? d : '' })
     lastDay = d
   }
   return ticks
@@ -76,7 +77,7 @@ function bucketTitle(row: readonly number[], start: number, bucketSeconds: numbe
 /** Returns the stacked-bar geometry of the timeline; `empty` when the report has no timestamped packet. */
 export function timelineChart(t: TimelineV1): TimelineChart {
   const start = t.start === null ? NaN : Date.parse(t.start)
-  const base = { width: WIDTH, height: HEIGHT, plot: { ...PLOT, bottom: PLOT.y + PLOT.h, right: PLOT.x + PLOT.w } }
+  const base = { width: WIDTH, height: HEIGHT, plot: { ...PLOT, bottom: PLOT.y + PLOT.h, right: PLOT.x + PLOT.w, tick: PLOT.y + PLOT.h + 5 } }
   if (!Number.isFinite(start) || t.buckets.length === 0 || !(t.bucketSeconds > 0)) {
     return { ...base, empty: true, buckets: [], yTicks: [], xTicks: [], caption: 'No packet had a timestamp, so there is no timeline.' }
   }
@@ -95,10 +96,10 @@ export function timelineChart(t: TimelineV1): TimelineChart {
       const h = (n / top) * PLOT.h
       y -= h
       // A bucket with one packet among thousands still gets a visible sliver.
-      segments.push({ dl, x: r2(x), y: r2(y), w: r2(w), h: r2(Math.max(h, 0.75)) })
+      segments.push({ dl, x: r1(x), y: r1(y), w: r1(w), h: r1(Math.max(h, 0.75)) })
     })
     if (segments.length > 0) {
-      buckets.push({ title: bucketTitle(row, start + i * t.bucketSeconds * 1000, t.bucketSeconds), x: r2(PLOT.x + i * slot), w: r2(slot), segments })
+      buckets.push({ title: bucketTitle(row, start + i * t.bucketSeconds * 1000, t.bucketSeconds), x: r1(PLOT.x + i * slot), w: r1(slot), segments })
     }
   })
   const end = start + rows.length * t.bucketSeconds * 1000
