@@ -4,7 +4,10 @@ import type { ConntrackMode, Settings } from './config/settings.js'
 import type { Clock } from './core/clock.js'
 import { UsageError } from './core/errors.js'
 import type { DangerEvent } from './detect/engine.js'
-import { parseFields } from './detect/fields.js'
+import type { PacketSink } from './detect/analyzer.js'
+import { parseFields, type FieldCriterion } from './detect/fields.js'
+import { loadFingerprints } from './detect/os/load-files.js'
+import type { OsDatabase } from './detect/os/index.js'
 import { BUNDLED_SIGNATURES, loadSignatures, type SignatureSet } from './detect/signatures/load.js'
 import { parseNetwork } from './parse/address.js'
 import { runAnalysis, type AnalysisResult } from './pipeline.js'
@@ -21,6 +24,9 @@ export interface AnalyzeRequest {
   /** null: the bundled set. */
   signatureFiles: readonly string[] | null
   signatures: boolean
+  /** Extra p0f/posf files (psad's pf.os, posf, or p0f's); the bundled ones are always loaded. */
+  osFiles: readonly string[]
+  os: boolean
   since: string | null
   until: string | null
   year: number | undefined
@@ -66,6 +72,7 @@ async function applyRequest(req: AnalyzeRequest): Promise<{ settings: Settings; 
     icmp: settings.detection.icmp && req.icmpValidation,
     icmp6: settings.detection.icmp6 && req.icmpValidation,
     signatures: settings.detection.signatures && req.signatures,
+    os: settings.detection.os && req.os,
   }
   return { settings, ignoredKeys }
 }
@@ -80,37 +87,70 @@ async function inputsFor(req: AnalyzeRequest, settings: Settings): Promise<{ inp
   return resolveInputs(req.files)
 }
 
+/** Configuration, signatures and inputs of a run, all validated; nothing has been read yet. */
+export interface PreparedAnalysis {
+  req: AnalyzeRequest
+  settings: Settings
+  fields: FieldCriterion[]
+  signatures: SignatureSet | null
+  os: OsDatabase | null
+  inputs: Input[]
+  problems: InputProblem[]
+  ignoredConfigKeys: string[]
+}
+
 /**
- * Runs a whole analysis: configuration and signatures are loaded and validated before the first line
- * is read (a typo fails at once), then every input is read once through one engine.
- * Throws UsageError, ConfigError; input problems are returned, not thrown.
+ * Loads and validates configuration, criteria and signatures and resolves the inputs, before the
+ * first line is read (a typo fails at once). Throws UsageError, ConfigError, InputError (no kernel log).
  */
-export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
+export async function prepareAnalysis(req: AnalyzeRequest): Promise<PreparedAnalysis> {
   const fields = req.fields === null ? [] : parseFields(req.fields)
   const { settings, ignoredKeys } = await applyRequest(req)
-  let sigs: SignatureSet | null = null
+  let signatures: SignatureSet | null = null
   if (settings.detection.signatures) {
-    sigs = await loadSignatures(req.signatureFiles ?? [BUNDLED_SIGNATURES], { vars: settings.vars, strict: settings.signatureStrict })
+    signatures = await loadSignatures(req.signatureFiles ?? [BUNDLED_SIGNATURES], { vars: settings.vars, strict: settings.signatureStrict })
   }
+  const os = settings.detection.os ? await loadFingerprints(req.osFiles) : null
   const { inputs, problems } = await inputsFor(req, settings)
+  return { req, settings, fields, signatures, os, inputs, problems, ignoredConfigKeys: ignoredKeys }
+}
+
+/** Hooks for outputs that work while lines are read. */
+export interface RunHooks {
+  /** More packet criteria (e.g. from --csv-fields), applied like --fields. */
+  extraFields?: readonly FieldCriterion[]
+  onPacket?: PacketSink | null
+  afterChunk?: () => Promise<void> | null
+}
+
+/** Reads every input once through one engine and builds the report. Input problems are returned, not thrown. */
+export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Promise<AnalyzeOutcome> {
+  const { req, settings } = p
   const result = await runAnalysis({
-    inputs,
+    inputs: p.inputs,
     settings,
-    signatures: sigs?.index ?? null,
-    fields,
+    signatures: p.signatures?.index ?? null,
+    os: p.os,
+    fields: [...p.fields, ...(hooks.extraFields ?? [])],
     year: req.year,
     clock: req.clock,
     maxLineLength: req.maxLineLength,
     onEvent: req.onEvent,
     onRawBytes: req.onRawBytes,
+    onPacket: hooks.onPacket ?? undefined,
+    afterChunk: hooks.afterChunk,
   })
-  const report = buildReport(result, settings, req.version)
   return {
-    report,
+    report: buildReport(result, settings, req.version),
     result,
     settings,
-    problems: [...problems, ...result.problems],
-    warnings: sigs?.warnings ?? [],
-    ignoredConfigKeys: ignoredKeys,
+    problems: [...p.problems, ...result.problems],
+    warnings: [...(p.signatures?.warnings ?? []), ...(p.os?.warnings ?? [])],
+    ignoredConfigKeys: p.ignoredConfigKeys,
   }
+}
+
+/** Prepares and runs an analysis in one step (no streaming outputs). */
+export async function analyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> {
+  return runPrepared(await prepareAnalysis(req))
 }

@@ -19,7 +19,8 @@ export interface ReadStats {
 export interface ReadHooks {
   /** Called with the input's mtime (or null) before the first chunk. */
   onStart?(stats: ReadStats): void
-  onChunk(chunk: Buffer): void
+  /** Takes one chunk; may return a promise (output backpressure) that is awaited before the next. */
+  onChunk(chunk: Buffer): Promise<void> | null | void
   /** Called as raw (possibly compressed) bytes arrive, for progress. */
   onRawBytes?(n: number): void
 }
@@ -65,7 +66,10 @@ async function consume(source: Readable, stats: ReadStats, hooks: ReadHooks): Pr
   stats.gzip = gzip
   const decoder: Transform = gzip ? createGunzip({ chunkSize: 1 << 20 }) : new PassThrough({ highWaterMark: 1 << 20 })
   await pipeline(stream, decoder, async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) hooks.onChunk(chunk)
+    for await (const chunk of chunks) {
+      const wait = hooks.onChunk(chunk)
+      if (wait) await wait
+    }
   })
 }
 
