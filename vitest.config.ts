@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'], env: { TZ: 'UTC' } } },
+      { test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'], testTimeout: 60_000, env: { TZ: 'UTC' } } },
       { test: { name: 'slow', include: ['test/**/*.slow.test.ts'], testTimeout: 300_000, hookTimeout: 300_000, env: { TZ: 'UTC' } } },
     ],
   },

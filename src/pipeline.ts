@@ -56,9 +56,9 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult
     const where = (): string => `${name}:${lineNo}`
     const splitter = new LineSplitter(
       opts.maxLineLength,
-      (line) => {
+      (b, start, end) => {
         lineNo++
-        analyzer.line(line, time, where)
+        analyzer.lineBytes(b, start, end, time, where)
       },
       () => {
         lineNo++

@@ -1,4 +1,5 @@
 import type { Settings } from '../config/settings.js'
+import { utf8 } from '../parse/bytes.js'
 import { LineParser } from '../parse/line.js'
 import type { Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
@@ -17,7 +18,7 @@ export interface MalformedSample {
 const MAX_SAMPLES = 20
 
 /** Receives every accepted packet (for per-packet outputs: CSV packet table, DShield). */
-export type PacketSink = (pkt: Packet, line: string) => void
+export type PacketSink = (pkt: Packet) => void
 
 /**
  * Turns lines into engine input and puts every line in exactly one bucket: accepted (a packet), or a
@@ -49,18 +50,25 @@ export class Analyzer {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1)
   }
 
-  /** Processes one line; `where` names it (file:line) if it turns out malformed. */
+  /** Processes one line given as text (tests, small inputs). */
   line(text: string, time: TimeContext, where: () => string): void {
+    const b = Buffer.from(text, 'utf8')
+    this.lineBytes(b, 0, b.length, time, where)
+  }
+
+  /** Processes the line in b[start,end); `where` names it (file:line) if it turns out malformed. */
+  lineBytes(b: Uint8Array, start: number, end: number, time: TimeContext, where: () => string): void {
     this.linesRead++
-    const result = this.parser.parse(text, time)
+    const result = this.parser.parseBytes(b, start, end, time)
     if (typeof result === 'string') {
       this.skip(result)
       if (result === 'malformed' && this.malformed.length < MAX_SAMPLES) this.malformed.push({ where: where(), error: this.parser.error })
       return
     }
+    const text = this.filter.needsLine ? utf8(b, start, end) : ''
     const reason = this.filter.check(result, text) ?? ingest(this.engine, result)
     if (reason !== null) this.skip(reason)
-    else this.sink?.(result, text)
+    else this.sink?.(result)
   }
 
   /** Counts a line that was longer than the limit and never parsed. */

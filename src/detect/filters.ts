@@ -23,6 +23,8 @@ export type FilterReason =
  * on event time, --fields. Compiled once; `check` returns the first reason that drops the packet.
  */
 export class PacketFilter {
+  /** The line text is only needed for FW_MSG_SEARCH; otherwise check() may be given ''. */
+  readonly needsLine: boolean
   private readonly fwSearch: RegExp[]
   private readonly ignoreProtocols: Set<number>
   private readonly ignoreInterfaces: Set<string>
@@ -34,6 +36,7 @@ export class PacketFilter {
   ) {
     const patterns = f.fwMsgSearch.length > 0 ? f.fwMsgSearch : ['DROP']
     this.fwSearch = patterns.map((p) => new RegExp(p))
+    this.needsLine = !f.fwSearchAll
     this.ignoreProtocols = new Set(f.ignoreProtocols)
     this.ignoreInterfaces = new Set(f.ignoreInterfaces)
   }

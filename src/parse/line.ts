@@ -1,7 +1,8 @@
+import { indexOfText, latin1, RecentText, utf8 } from './bytes.js'
 import { parseIpchains, IPCHAINS_MARK } from './ipchains.js'
-import { findBodyStart, parseNetfilter } from './netfilter.js'
+import { findBodyStart, NetfilterParser } from './netfilter.js'
 import { emptyPacket, type Packet } from './packet.js'
-import { parseHeader, type Header } from './syslog-header.js'
+import { HeaderParser, skipUptime, type Header } from './syslog-header.js'
 import type { TimeContext } from './time.js'
 
 /** Why a line produced no packet. */
@@ -25,36 +26,43 @@ export class LineParser {
   /** Details of the last 'malformed' result, for diagnostics. */
   error = ''
   private readonly header: Header = { time: Number.NaN, host: '', tag: '', msgStart: 0 }
+  private readonly heads = new HeaderParser()
+  private readonly bodies = new NetfilterParser()
+  private readonly prefixes = new RecentText(8, utf8)
+  private readonly sidString: string
   private readonly sidPattern: RegExp
 
   constructor(options: LineParserOptions) {
+    this.sidString = options.sidString
     this.sidPattern = new RegExp(`${escapeRegExp(options.sidString)}(\\d+)`)
   }
 
   /** Returns the packet a line describes, or the reason it describes none. Never throws. */
   parse(line: string, time: TimeContext): Packet | LineSkip {
+    const b = Buffer.from(line, 'utf8')
+    return this.parseBytes(b, 0, b.length, time)
+  }
+
+  /** Same as parse, for the line in b[start,end) (no newline). Never throws. */
+  parseBytes(b: Uint8Array, start: number, end: number, time: TimeContext): Packet | LineSkip {
     const h = this.header
-    parseHeader(line, time, h)
-    const body = findBodyStart(line, h.msgStart)
+    this.heads.parse(b, start, end, time, h)
+    const body = findBodyStart(b, h.msgStart, end)
     if (body < 0) {
-      const legacy = line.indexOf(IPCHAINS_MARK, h.msgStart)
+      const legacy = indexOfText(b, IPCHAINS_MARK, h.msgStart, end)
       if (legacy < 0) return 'not-firewall'
       const pkt = this.base()
-      const err = parseIpchains(line, legacy + IPCHAINS_MARK.length, pkt)
-      if (err !== null) return this.fail(err)
-      return pkt
+      const err = parseIpchains(latin1(b, legacy + IPCHAINS_MARK.length, end), 0, pkt)
+      return err === null ? pkt : this.fail(err)
     }
     const pkt = this.base()
-    const err = parseNetfilter(line, body, pkt)
-    if (err !== null) {
-      if (err === 'non-ip') return 'non-ip'
-      return this.fail(err)
-    }
-    if (body > h.msgStart) this.prefix(line.slice(h.msgStart, body), pkt)
+    const err = this.bodies.parse(b, body, end, pkt)
+    if (err !== null) return err === 'non-ip' ? 'non-ip' : this.fail(err)
+    if (body > h.msgStart) this.prefix(b, h.msgStart, body, pkt)
     return pkt
   }
 
-  private base(): Packet {
+  private base(): ReturnType<typeof emptyPacket> {
     const pkt = emptyPacket()
     pkt.time = this.header.time
     pkt.host = this.header.host
@@ -66,24 +74,27 @@ export class LineParser {
     return 'malformed'
   }
 
-  private prefix(raw: string, pkt: Packet): void {
+  private prefix(b: Uint8Array, start: number, end: number, pkt: Packet): void {
     // Ring-buffer corruption can glue two messages on one line; the prefix belongs to the last one.
-    const k = raw.lastIndexOf('kernel:')
-    if (k >= 0) raw = raw.slice(k + 7)
-    let text = raw.trim()
-    if (text.charCodeAt(0) === 91) {
-      const close = text.indexOf(']')
-      if (close > 0 && /^\[\s*\d+\.\d+\]$/.test(text.slice(0, close + 1))) text = text.slice(close + 1).trim()
-    }
-    if (text.length > MAX_PREFIX) text = text.slice(0, MAX_PREFIX)
+    let k = end - 7
+    while (k >= start && !(b[k] === 107 && latin1(b, k, k + 7) === 'kernel:')) k--
+    if (k >= start) start = k + 7
+    while (start < end && b[start] === 32) start++
+    start = skipUptime(b, start, end)
+    while (end > start && b[end - 1] === 32) end--
+    if (end - start > MAX_PREFIX) end = start + MAX_PREFIX
+    if (end === start) return
+    const text = this.prefixes.get(b, start, end)
     pkt.prefix = text
-    if (text === '') return
+    if (text.includes(this.sidString)) this.fwsnort(text, pkt)
+  }
+
+  private fwsnort(text: string, pkt: Packet): void {
     const sid = this.sidPattern.exec(text)
-    if (sid !== null) {
-      pkt.fwsnortSid = Number(sid[1])
-      const rule = /\[(\d+)\]/.exec(text)
-      if (rule !== null) pkt.fwsnortRule = Number(rule[1])
-      pkt.estab = text.includes('ESTAB')
-    }
+    if (sid === null) return
+    pkt.fwsnortSid = Number(sid[1])
+    const rule = /\[(\d+)\]/.exec(text)
+    if (rule !== null) pkt.fwsnortRule = Number(rule[1])
+    pkt.estab = text.includes('ESTAB')
   }
 }

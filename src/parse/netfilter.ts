@@ -1,286 +1,359 @@
-import { canonicalIPv6, parseIPv4 } from './address.js'
+import { canonicalIPv6 } from './address.js'
+import { bytesAre, decimal, latin1, RecentText } from './bytes.js'
 import {
-  type Packet,
+  type MutablePacket,
   PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE,
   FIN, SYN, RST, PSH, ACK, URG, ECE, CWR,
 } from './packet.js'
 import { protoNumber } from './protocols.js'
 
 // The netfilter LOG / nftables `log` body, as printed by the kernel's nf_log_syslog:
-//   IN= OUT= [PHYSIN= PHYSOUT=] [MAC=] SRC= DST= LEN= TOS= PREC= TTL= ID= [CE DF MF FRAG:n] [OPT (hex)]
-//   PROTO=TCP SPT= DPT= [SEQ= ACK=] WINDOW= RES= <flags> URGP= [OPT (hex)] [UID= GID=] [MARK=]
+//   IN= OUT= [PHYSIN= PHYSOUT=] [MAC=|MACSRC= MACDST= MACPROTO=] SRC= DST= LEN= TOS= PREC= TTL= ID=
+//   [CE DF MF FRAG:n] [OPT (hex)] PROTO=TCP SPT= DPT= [SEQ= ACK=] WINDOW= RES= <flags> URGP=
+//   [OPT (hex)] [UID= GID=] [MARK=]
 // IPv6: SRC= DST= LEN= TC= HOPLIMIT= FLOWLBL= [OPT ( … )]… PROTO=…; ICMP errors embed the offending
-// packet in [ … ], which we skip. Values are attacker-influenced only through the prefix, but the whole
-// line can be forged (logger), so nothing here trusts a field: bad numbers make the line malformed.
+// packet in [ … ], which is skipped. The whole line can be forged (logger), so no field is trusted:
+// a bad number or address makes the line malformed, never a crash.
+//
+// One pass over the bytes: each token's key is folded into an integer while it is scanned, numbers
+// are read straight from the bytes, and strings are made only for fields that are kept.
 
-/** Finds the `IN=` that starts a netfilter body (its value followed by ` OUT=`), or -1. */
-export function findBodyStart(line: string, from: number): number {
-  let idx = line.indexOf('IN=', from)
-  while (idx >= 0) {
-    const sp = line.indexOf(' ', idx + 3)
-    if (sp >= 0 && line.startsWith('OUT=', sp + 1)) return idx
-    idx = line.indexOf('IN=', idx + 3)
+const SP = 32
+const EQ = 61
+
+// Key code: length, first two characters and last character, which tells every LOG key apart.
+function keyCode(s: string): number {
+  return ((s.length * 256 + s.charCodeAt(0)) * 256 + s.charCodeAt(1)) * 256 + s.charCodeAt(s.length - 1)
+}
+// Bare words: TCP flags and the IP header flags.
+const W = {
+  SYN: keyCode('SYN'), ACK: keyCode('ACK'), FIN: keyCode('FIN'), RST: keyCode('RST'), PSH: keyCode('PSH'), URG: keyCode('URG'),
+  ECE: keyCode('ECE'), CWR: keyCode('CWR'), DF: keyCode('DF'), MF: keyCode('MF'), OPT: keyCode('OPT'),
+}
+const FLAG_BITS = new Map([[W.SYN, SYN], [W.ACK, ACK], [W.FIN, FIN], [W.RST, RST], [W.PSH, PSH], [W.URG, URG], [W.ECE, ECE], [W.CWR, CWR]])
+
+/** Finds the `IN=` that starts a netfilter body (its value followed by ` OUT=`) in b[from,end), or -1. */
+export function findBodyStart(b: Uint8Array, from: number, end: number): number {
+  for (let i = from; i + 3 <= end; i++) {
+    if (b[i] !== 73 || b[i + 1] !== 78 || b[i + 2] !== EQ) continue
+    let sp = i + 3
+    while (sp < end && b[sp] !== SP) sp++
+    if (bytesAre(b, sp + 1, 'OUT=')) return i
   }
   return -1
 }
 
-function num(line: string, start: number, end: number): number {
-  if (start >= end || end - start > 10) return -1
+function spaceAt(b: Uint8Array, i: number, end: number): number {
+  while (i < end && b[i] !== SP) i++
+  return i
+}
+
+function hexValue(b: Uint8Array, start: number, end: number): number {
+  if (b[start] === 48 && (b[start + 1]! | 32) === 120) start += 2
+  if (start >= end || end - start > 8) return -1
   let v = 0
   for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i) - 48
-    if (c < 0 || c > 9) return -1
-    v = v * 10 + c
+    const c = b[i]!
+    const d = c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1
+    if (d < 0) return -1
+    v = v * 16 + d
   }
   return v
 }
 
-function hexNum(line: string, start: number, end: number): number {
-  if (line.charCodeAt(start) === 48 && (line.charCodeAt(start + 1) | 32) === 120) start += 2
-  if (start >= end || end - start > 8) return -1
-  const v = Number.parseInt(line.slice(start, end), 16)
-  return Number.isNaN(v) ? -1 : v
-}
-
-function same(line: string, start: number, word: string): boolean {
-  return line.startsWith(word, start)
-}
-
-function flagWord(line: string, start: number, end: number): number {
-  if (end - start !== 3) return 0
-  switch (line.charCodeAt(start)) {
-    case 83: return same(line, start, 'SYN') ? SYN : 0
-    case 65: return same(line, start, 'ACK') ? ACK : 0
-    case 70: return same(line, start, 'FIN') ? FIN : 0
-    case 82: return same(line, start, 'RST') ? RST : 0
-    case 80: return same(line, start, 'PSH') ? PSH : 0
-    case 85: return same(line, start, 'URG') ? URG : 0
-    case 69: return same(line, start, 'ECE') ? ECE : 0
-    case 67: return same(line, start, 'CWR') ? CWR : 0
+function ipv4(b: Uint8Array, start: number, end: number): number {
+  let value = 0
+  let octet = 0
+  let digits = 0
+  let dots = 0
+  for (let i = start; i < end; i++) {
+    const c = b[i]!
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48)
+      if (++digits > 3 || octet > 255) return -1
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1
+      value = value * 256 + octet
+      octet = 0
+      digits = 0
+    } else return -1
   }
-  return 0
+  return dots !== 3 || digits === 0 ? -1 : value * 256 + octet
 }
 
-function address(line: string, start: number, end: number, pkt: Packet, isSrc: boolean): boolean {
-  const v4 = parseIPv4(line, start, end)
-  if (v4 >= 0) {
-    if (isSrc) pkt.srcNum = v4
-    else pkt.dstNum = v4
-    const text = line.slice(start, end)
+function protoValue(b: Uint8Array, start: number, end: number): number {
+  switch (end - start) {
+    case 3:
+      if (bytesAre(b, start, 'TCP')) return PROTO_TCP
+      if (bytesAre(b, start, 'UDP')) return PROTO_UDP
+      break
+    case 4:
+      if (bytesAre(b, start, 'ICMP')) return PROTO_ICMP
+      break
+    case 6:
+      if (bytesAre(b, start, 'ICMPv6')) return PROTO_ICMPV6
+      break
+    case 7:
+      if (bytesAre(b, start, 'UDPLITE')) return PROTO_UDPLITE
+      break
+  }
+  const n = decimal(b, start, end)
+  if (n >= 0) return n <= 255 ? n : -1
+  return protoNumber(latin1(b, start, end))
+}
+
+const excerpt = (b: Uint8Array, start: number, end: number): string => latin1(b, start, Math.min(end, start + 48))
+
+/** Parses netfilter bodies; remembers recent interface names so repeated ones cost no new string. */
+export class NetfilterParser {
+  private readonly ifaces = new RecentText(8, latin1)
+
+  /** The number read by the last number() call (-1 when the value was not a valid number). */
+  private value = -1
+
+  // Reads a decimal value at v; returns the index of the space after it (the value is in this.value).
+  private number(b: Uint8Array, v: number, end: number): number {
+    let n = 0
+    let e = v
+    for (; e < end; e++) {
+      const d = b[e]! - 48
+      if (d < 0 || d > 9) break
+      n = n * 10 + d
+    }
+    if (e === v || e - v > 10 || (e < end && b[e] !== SP)) {
+      this.value = -1
+      return spaceAt(b, e, end)
+    }
+    this.value = n
+    return e
+  }
+
+  private address(b: Uint8Array, v: number, e: number, pkt: MutablePacket, isSrc: boolean): boolean {
+    const n = ipv4(b, v, e)
+    if (n >= 0) {
+      if (isSrc) pkt.srcNum = n
+      else pkt.dstNum = n
+      return true
+    }
+    const text = canonicalIPv6(latin1(b, v, e))
+    if (text === '') return false
+    pkt.ipv6 = true
     if (isSrc) pkt.src = text
     else pkt.dst = text
     return true
   }
-  const v6 = canonicalIPv6(line.slice(start, end))
-  if (v6 === '') return false
-  pkt.ipv6 = true
-  if (isSrc) pkt.src = v6
-  else pkt.dst = v6
-  return true
-}
 
-/**
- * Fills `pkt` from the body starting at `start` (an `IN=`). Returns null on success, else a short
- * description of what is wrong; the special value 'non-ip' marks a well-formed body without an IP
- * header (ARP, bridge), which is not malformed but cannot be analysed.
- */
-export function parseNetfilter(line: string, start: number, pkt: Packet): string | null {
-  const n = line.length
-  let i = start
-  let protoSeen = false
-  let inFlags = false
-  let flags = 0
-  let sawWindow = false
-  let sawUrgp = false
-  let ipLenSeen = false
-  let incomplete = false
-  // The kernel names the protocols it decodes (PROTO=TCP); a number (nmap -sO's PROTO=6 or PROTO=58
-  // inside IPv4) means no transport fields follow.
-  let numericProto = false
-  while (i < n) {
-    const c = line.charCodeAt(i)
-    if (c === 32) {
-      i++
-      continue
-    }
-    if (c === 91) {
-      // Embedded packet of an ICMP error, or `[n bytes]` after INCOMPLETE: skip the bracket.
-      let depth = 0
-      let j = i
-      for (; j < n; j++) {
-        const d = line.charCodeAt(j)
-        if (d === 91) depth++
-        else if (d === 93 && --depth === 0) break
-      }
-      i = j + 1
-      continue
-    }
-    let end = line.indexOf(' ', i)
-    if (end < 0) end = n
-    let eq = -1
-    for (let k = i; k < end; k++) {
-      if (line.charCodeAt(k) === 61) {
-        eq = k
-        break
-      }
-    }
-    if (eq < 0) {
-      if (end - i === 3 && same(line, i, 'OPT')) {
-        const open = line.indexOf('(', end)
-        const close = open < 0 ? -1 : line.indexOf(')', open)
-        if (open !== end + 1 || close < 0) return 'unterminated OPT ( … )'
-        const hex = line.slice(open + 1, close).trim()
-        if (hex !== '' && !/^[0-9A-Fa-f ]+$/.test(hex)) return 'OPT ( … ) is not hexadecimal'
-        if (!protoSeen) {
-          if (pkt.ipv6) {
-            pkt.extHeaders++
-            if (hex === '') pkt.emptyExtHeaders++
-          } else pkt.ipOpts = hex
-        } else if (pkt.proto === PROTO_TCP) pkt.tcpOpts = hex
-        i = close + 1
+  /**
+   * Fills `pkt` from the body in b[start,end) (starting at `IN=`). Returns null on success, else a short
+   * description of what is wrong; 'non-ip' marks a well-formed body without an IP header (ARP, bridge).
+   */
+  parse(b: Uint8Array, start: number, end: number, pkt: MutablePacket): string | null {
+    pkt.buf = b
+    let i = start
+    let protoSeen = false
+    let numericProto = false
+    let inFlags = false
+    let flags = 0
+    let sawWindow = false
+    let sawUrgp = false
+    let ipLenSeen = false
+    let incomplete = false
+    let hasSrc = false
+    let hasDst = false
+    while (i < end) {
+      const c = b[i]!
+      if (c === SP) {
+        i++
         continue
       }
-      if (inFlags) {
-        const bit = flagWord(line, i, end)
-        if (bit === 0) return `unknown TCP flag '${line.slice(i, Math.min(end, i + 16))}'`
-        flags |= bit
-      } else if (end - i === 2 && same(line, i, 'DF')) pkt.df = true
-      else if (end - i === 2 && same(line, i, 'MF')) pkt.fragment = true
-      else if (same(line, i, 'FRAG:')) pkt.fragment = true
-      else if (same(line, i, 'INCOMPLETE')) incomplete = true
-      i = end
-      continue
-    }
-    const klen = eq - i
-    const v = eq + 1
-    switch (klen) {
-      case 2:
-        if (same(line, i, 'IN')) pkt.inIf = line.slice(v, end)
-        else if (same(line, i, 'ID')) {
-          if (protoSeen) pkt.icmpId = num(line, v, end)
-          else pkt.ipId = num(line, v, end)
-        } else if (same(line, i, 'TC')) pkt.tos = num(line, v, end)
-        break
-      case 3:
-        switch (line.charCodeAt(i)) {
-          case 83: // S
-            if (same(line, i, 'SRC')) {
-              if (!address(line, v, end, pkt, true)) return `bad SRC address '${line.slice(v, Math.min(end, v + 48))}'`
-            } else if (same(line, i, 'SPT')) pkt.sport = num(line, v, end)
-            else if (same(line, i, 'SEQ')) {
-              if (pkt.proto === PROTO_TCP) pkt.seq = num(line, v, end)
-              else pkt.icmpSeq = num(line, v, end)
+      if (c === 91) {
+        // The embedded packet of an ICMP error, or `[n bytes]` after INCOMPLETE: skip the bracket.
+        let depth = 0
+        let j = i
+        for (; j < end; j++) {
+          const d = b[j]
+          if (d === 91) depth++
+          else if (d === 93 && --depth === 0) break
+        }
+        i = j + 1
+        continue
+      }
+      // Fold the key into a code while finding '=' (or the end of a bare word).
+      let j = i + 1
+      while (j < end && b[j] !== EQ && b[j] !== SP) j++
+      const klen = j - i
+      if (b[j] !== EQ) {
+        const code = ((klen * 256 + c) * 256 + (klen > 1 ? b[i + 1]! : 0)) * 256 + b[j - 1]!
+        // A bare word: TCP flags, DF/MF, OPT ( … ), INCOMPLETE, FRAG:n.
+        if (code === W.OPT) {
+          let open = j
+          while (open < end && b[open] === SP) open++
+          if (b[open] !== 40) return 'unterminated OPT ( … )'
+          let close = open + 1
+          let empty = true
+          while (close < end && b[close] !== 41) {
+            const d = b[close]!
+            if (d !== SP) {
+              empty = false
+              if (!((d >= 48 && d <= 57) || ((d | 32) >= 97 && (d | 32) <= 102))) return 'OPT ( … ) is not hexadecimal'
             }
-            break
-          case 68: // D
-            if (same(line, i, 'DST')) {
-              if (!address(line, v, end, pkt, false)) return `bad DST address '${line.slice(v, Math.min(end, v + 48))}'`
-            } else if (same(line, i, 'DPT')) pkt.dport = num(line, v, end)
-            break
-          case 79: // O
-            if (same(line, i, 'OUT')) pkt.outIf = line.slice(v, end)
-            break
-          case 77: // M
-            if (same(line, i, 'MAC')) pkt.mac = line.slice(v, end)
-            break
-          case 76: // L
-            if (same(line, i, 'LEN')) {
+            close++
+          }
+          if (close >= end) return 'unterminated OPT ( … )'
+          if (!protoSeen) {
+            if (pkt.ipv6) {
+              pkt.extHeaders++
+              if (empty) pkt.emptyExtHeaders++
+            } else {
+              pkt.ipOptsStart = open + 1
+              pkt.ipOptsEnd = close
+            }
+          } else if (pkt.proto === PROTO_TCP) {
+            pkt.tcpOptsStart = open + 1
+            pkt.tcpOptsEnd = close
+          }
+          i = close + 1
+          continue
+        }
+        if (inFlags) {
+          const bit = klen === 3 ? FLAG_BITS.get(code) : undefined
+          if (bit === undefined) return `unknown TCP flag '${excerpt(b, i, j)}'`
+          flags |= bit
+        } else if (code === W.DF) pkt.df = true
+        else if (code === W.MF) pkt.fragment = true
+        else if (klen >= 5 && bytesAre(b, i, 'FRAG:')) pkt.fragment = true
+        else if (klen === 10 && bytesAre(b, i, 'INCOMPLETE')) incomplete = true
+        i = j
+        continue
+      }
+      // key=value: dispatch on the key first, then read the value once with a reader for its type.
+      const v = j + 1
+      const c1 = klen > 1 ? b[i + 1]! : 0
+      let e: number
+      switch (klen) {
+        case 2:
+          if (c === 73 && c1 === 68) { // ID: the IP ID before PROTO=, the ICMP echo id after it
+            e = this.number(b, v, end)
+            if (protoSeen) pkt.icmpId = this.value
+            else pkt.ipId = this.value
+          } else if (c === 73 && c1 === 78) pkt.inIf = this.ifaces.get(b, v, (e = spaceAt(b, v, end))) // IN
+          else if (c === 84 && c1 === 67) { // TC
+            e = this.number(b, v, end)
+            pkt.tos = this.value
+          } else e = spaceAt(b, v, end)
+          break
+        case 3:
+          if (c === 83 && c1 === 82) { // SRC
+            e = spaceAt(b, v, end)
+            if (!this.address(b, v, e, pkt, true)) return `bad SRC address '${excerpt(b, v, e)}'`
+            hasSrc = true
+          } else if (c === 68 && c1 === 83) { // DST
+            e = spaceAt(b, v, end)
+            if (!this.address(b, v, e, pkt, false)) return `bad DST address '${excerpt(b, v, e)}'`
+            hasDst = true
+          } else if (c === 77 && c1 === 65) { // MAC: its span only; Ethernet's is 41 characters
+            e = b[v + 41] === SP || v + 41 === end ? v + 41 : spaceAt(b, v, end)
+            pkt.macStart = v
+            pkt.macEnd = e
+          } else if (c === 79 && c1 === 85) pkt.outIf = this.ifaces.get(b, v, (e = spaceAt(b, v, end))) // OUT
+          else if (c === 84 && c1 === 79) { // TOS
+            e = spaceAt(b, v, end)
+            pkt.tos = hexValue(b, v, e)
+          } else {
+            e = this.number(b, v, end)
+            const n = this.value
+            if (c === 76) { // LEN: the IP length, then UDP's own
               if (!ipLenSeen) {
-                pkt.len = num(line, v, end)
+                pkt.len = n
                 ipLenSeen = true
-              } else pkt.udpLen = num(line, v, end)
-            }
-            break
-          case 84: // T
-            if (same(line, i, 'TTL')) pkt.ttl = num(line, v, end)
-            else if (same(line, i, 'TOS')) pkt.tos = hexNum(line, v, end)
-            break
-          case 65: // A
-            if (same(line, i, 'ACK')) pkt.ack = num(line, v, end)
-            break
-        }
+              } else pkt.udpLen = n
+            } else if (c === 84 && c1 === 84) pkt.ttl = n // TTL
+            else if (c === 83 && c1 === 80) pkt.sport = n // SPT
+            else if (c === 68 && c1 === 80) pkt.dport = n // DPT
+            else if (c === 83 && c1 === 69) { // SEQ
+              if (pkt.proto === PROTO_TCP) pkt.seq = n
+              else pkt.icmpSeq = n
+            } else if (c === 65 && c1 === 67) pkt.ack = n // ACK
+          }
+          break
+        case 4:
+          e = this.number(b, v, end)
+          if (c === 84 && c1 === 89) pkt.icmpType = this.value // TYPE
+          else if (c === 67 && c1 === 79) pkt.icmpCode = this.value // CODE
+          else if (c === 85 && c1 === 82) { // URGP
+            inFlags = false
+            sawUrgp = true
+          }
+          break
+        case 5:
+          e = spaceAt(b, v, end)
+          if (c === 80 && c1 === 82 && b[i + 4] === 79 && !protoSeen) { // PROTO
+            protoSeen = true
+            const p = protoValue(b, v, e)
+            if (p < 0) return `unknown protocol '${excerpt(b, v, e)}'`
+            pkt.proto = p
+            numericProto = b[v]! >= 48 && b[v]! <= 57
+          }
+          break
+        case 6:
+          if (c === 87) { // WINDOW
+            e = this.number(b, v, end)
+            pkt.window = this.value
+            sawWindow = true
+            inFlags = true
+          } else {
+            e = spaceAt(b, v, end)
+            if (c === 80 && b[i + 5] === 78) pkt.physIn = this.ifaces.get(b, v, e) // PHYSIN
+            else if (c === 77 && b[i + 3] === 83) pkt.macSrc = latin1(b, v, e) // MACSRC
+            else if (c === 77 && b[i + 3] === 68) pkt.macDst = latin1(b, v, e) // MACDST
+          }
+          break
+        case 7:
+          if (c === 70 && c1 === 76) { // FLOWLBL
+            e = this.number(b, v, end)
+            pkt.flowLabel = this.value
+          } else {
+            e = spaceAt(b, v, end)
+            if (c === 80 && c1 === 72) pkt.physOut = this.ifaces.get(b, v, e) // PHYSOUT
+          }
+          break
+        case 8:
+          if (c === 72 && c1 === 79) { // HOPLIMIT
+            e = this.number(b, v, end)
+            pkt.ttl = this.value
+          } else e = spaceAt(b, v, end)
+          break
+        default:
+          // RES=, PREC=, MARK=, UID=, GID=, MTU=, … carry nothing the analysis uses.
+          e = spaceAt(b, v, end)
+      }
+      i = e
+    }
+    if (!hasSrc || !hasDst) return protoSeen ? 'missing SRC= or DST=' : 'non-ip'
+    if (!protoSeen) return 'missing PROTO='
+    if (pkt.inIf === '' && pkt.outIf === '') return 'neither IN= nor OUT= names an interface'
+    pkt.chain = pkt.inIf === '' ? 'OUTPUT' : pkt.outIf === '' ? 'INPUT' : 'FORWARD'
+    // The kernel names the protocols it decodes (PROTO=TCP); a number (nmap -sO's PROTO=6, or PROTO=58
+    // inside IPv4) means no transport fields follow.
+    switch (numericProto ? -1 : pkt.proto) {
+      case PROTO_TCP:
+        if (incomplete && pkt.dport < 0) break
+        if (pkt.sport < 0 || pkt.dport < 0) return 'TCP line without valid SPT=/DPT='
+        if (!sawWindow || !sawUrgp) return 'TCP line without WINDOW= … URGP='
+        pkt.flags = flags
         break
-      case 4:
-        if (same(line, i, 'TYPE')) pkt.icmpType = num(line, v, end)
-        else if (same(line, i, 'CODE')) pkt.icmpCode = num(line, v, end)
-        else if (same(line, i, 'URGP')) {
-          inFlags = false
-          sawUrgp = true
-        }
+      case PROTO_UDP:
+      case PROTO_UDPLITE:
+        if (incomplete && pkt.dport < 0) break
+        if (pkt.sport < 0 || pkt.dport < 0) return 'UDP line without valid SPT=/DPT='
         break
-      case 5:
-        if (same(line, i, 'PROTO')) {
-          if (protoSeen) break
-          protoSeen = true
-          const p = protoValue(line, v, end)
-          if (p < 0) return `unknown protocol '${line.slice(v, Math.min(end, v + 16))}'`
-          pkt.proto = p
-          numericProto = line.charCodeAt(v) >= 48 && line.charCodeAt(v) <= 57
-        }
-        break
-      case 6:
-        if (same(line, i, 'WINDOW')) {
-          pkt.window = num(line, v, end)
-          sawWindow = true
-          inFlags = true
-        } else if (same(line, i, 'PHYSIN')) pkt.physIn = line.slice(v, end)
-        else if (same(line, i, 'MACSRC')) pkt.macSrc = line.slice(v, end)
-        else if (same(line, i, 'MACDST')) pkt.macDst = line.slice(v, end)
-        break
-      case 7:
-        if (same(line, i, 'PHYSOUT')) pkt.physOut = line.slice(v, end)
-        else if (same(line, i, 'FLOWLBL')) pkt.flowLabel = num(line, v, end)
-        break
-      case 8:
-        if (same(line, i, 'HOPLIMIT')) pkt.ttl = num(line, v, end)
+      case PROTO_ICMP:
+      case PROTO_ICMPV6:
+        if (incomplete && pkt.icmpType < 0) break
+        if (pkt.icmpType < 0 || pkt.icmpCode < 0 || pkt.icmpType > 255 || pkt.icmpCode > 255) return 'ICMP line without valid TYPE=/CODE='
         break
     }
-    // RES=0x00 sits inside the flag region; it is not a flag.
-    i = end
+    if (pkt.sport > 65535 || pkt.dport > 65535) return 'port out of range'
+    return null
   }
-  if (pkt.src === '' || pkt.dst === '') return protoSeen ? 'missing SRC= or DST=' : 'non-ip'
-  if (!protoSeen) return 'missing PROTO='
-  if (pkt.inIf === '' && pkt.outIf === '') return 'neither IN= nor OUT= names an interface'
-  pkt.chain = pkt.inIf === '' ? 'OUTPUT' : pkt.outIf === '' ? 'INPUT' : 'FORWARD'
-  switch (numericProto ? -1 : pkt.proto) {
-    case PROTO_TCP:
-      if (incomplete && pkt.dport < 0) break
-      if (pkt.sport < 0 || pkt.dport < 0) return 'TCP line without valid SPT=/DPT='
-      if (!sawWindow || !sawUrgp) return 'TCP line without WINDOW= … URGP='
-      pkt.flags = flags
-      break
-    case PROTO_UDP:
-    case PROTO_UDPLITE:
-      if (incomplete && pkt.dport < 0) break
-      if (pkt.sport < 0 || pkt.dport < 0) return 'UDP line without valid SPT=/DPT='
-      break
-    case PROTO_ICMP:
-    case PROTO_ICMPV6:
-      if (incomplete && pkt.icmpType < 0) break
-      if (pkt.icmpType < 0 || pkt.icmpCode < 0 || pkt.icmpType > 255 || pkt.icmpCode > 255) return 'ICMP line without valid TYPE=/CODE='
-      break
-  }
-  if (pkt.sport > 65535 || pkt.dport > 65535) return 'port out of range'
-  return null
-}
-
-function protoValue(line: string, start: number, end: number): number {
-  switch (end - start) {
-    case 3:
-      if (same(line, start, 'TCP')) return PROTO_TCP
-      if (same(line, start, 'UDP')) return PROTO_UDP
-      break
-    case 4:
-      if (same(line, start, 'ICMP')) return PROTO_ICMP
-      break
-    case 6:
-      if (same(line, start, 'ICMPv6')) return PROTO_ICMPV6
-      break
-    case 7:
-      if (same(line, start, 'UDPLITE')) return PROTO_UDPLITE
-      break
-  }
-  const n = num(line, start, end)
-  if (n >= 0) return n <= 255 ? n : -1
-  return protoNumber(line.slice(start, end))
 }

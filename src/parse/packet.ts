@@ -1,3 +1,5 @@
+import { formatIPv4 } from './address.js'
+
 /** IANA protocol numbers the engine treats specially. */
 export const PROTO_ICMP = 1
 export const PROTO_TCP = 6
@@ -76,52 +78,116 @@ export interface Packet {
   estab: boolean
 }
 
-/** Returns a packet with every field at its "absent" value, to be filled in by a parser. */
-export function emptyPacket(): Packet {
-  return {
-    time: Number.NaN,
-    host: '',
-    prefix: '',
-    chain: 'INPUT',
-    inIf: '',
-    outIf: '',
-    physIn: '',
-    physOut: '',
-    mac: '',
-    macSrc: '',
-    macDst: '',
-    ipv6: false,
-    src: '',
-    dst: '',
-    srcNum: -1,
-    dstNum: -1,
-    len: -1,
-    tos: -1,
-    ttl: -1,
-    flowLabel: -1,
-    ipId: -1,
-    df: false,
-    fragment: false,
-    ipOpts: '',
-    extHeaders: 0,
-    emptyExtHeaders: 0,
-    proto: -1,
-    sport: -1,
-    dport: -1,
-    window: -1,
-    flags: FLAGS_UNKNOWN,
-    seq: -1,
-    ack: -1,
-    tcpOpts: null,
-    udpLen: -1,
-    icmpType: -1,
-    icmpCode: -1,
-    icmpId: -1,
-    icmpSeq: -1,
-    fwsnortSid: -1,
-    fwsnortRule: -1,
-    estab: false,
+// Text fields that most runs never read (the IPv4 address text, MAC, option hex) stay as offsets into
+// the line's bytes and are decoded on first read: the engine works on numbers, so a million lines
+// cost a million fewer small strings each.
+
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.prototype.latin1Slice.call(buf, start, end) as string
+}
+
+class LogPacket implements Packet {
+  time = Number.NaN
+  host = ''
+  prefix = ''
+  chain: Chain = 'INPUT'
+  inIf = ''
+  outIf = ''
+  physIn = ''
+  physOut = ''
+  macSrc = ''
+  macDst = ''
+  ipv6 = false
+  srcNum = -1
+  dstNum = -1
+  len = -1
+  tos = -1
+  ttl = -1
+  flowLabel = -1
+  ipId = -1
+  df = false
+  fragment = false
+  extHeaders = 0
+  emptyExtHeaders = 0
+  proto = -1
+  sport = -1
+  dport = -1
+  window = -1
+  flags = FLAGS_UNKNOWN
+  seq = -1
+  ack = -1
+  udpLen = -1
+  icmpType = -1
+  icmpCode = -1
+  icmpId = -1
+  icmpSeq = -1
+  fwsnortSid = -1
+  fwsnortRule = -1
+  estab = false
+  /** The line's bytes and the spans of the lazily decoded fields (-1: absent). */
+  buf: Uint8Array | null = null
+  macStart = -1
+  macEnd = -1
+  ipOptsStart = -1
+  ipOptsEnd = -1
+  tcpOptsStart = -1
+  tcpOptsEnd = -1
+  private srcText: string | null = null
+  private dstText: string | null = null
+  private macText: string | null = null
+  private ipOptsText: string | null = null
+  private tcpOptsText: string | null | undefined = undefined
+
+  get src(): string {
+    return (this.srcText ??= this.srcNum >= 0 ? formatIPv4(this.srcNum) : '')
   }
+
+  set src(v: string) {
+    this.srcText = v
+  }
+
+  get dst(): string {
+    return (this.dstText ??= this.dstNum >= 0 ? formatIPv4(this.dstNum) : '')
+  }
+
+  set dst(v: string) {
+    this.dstText = v
+  }
+
+  get mac(): string {
+    return (this.macText ??= this.macStart >= 0 && this.buf !== null ? latin1(this.buf, this.macStart, this.macEnd) : '')
+  }
+
+  set mac(v: string) {
+    this.macText = v
+  }
+
+  get ipOpts(): string {
+    return (this.ipOptsText ??= this.ipOptsStart >= 0 && this.buf !== null ? latin1(this.buf, this.ipOptsStart, this.ipOptsEnd).trim() : '')
+  }
+
+  set ipOpts(v: string) {
+    this.ipOptsText = v
+  }
+
+  get tcpOpts(): string | null {
+    if (this.tcpOptsText === undefined) {
+      this.tcpOptsText = this.tcpOptsStart >= 0 && this.buf !== null ? latin1(this.buf, this.tcpOptsStart, this.tcpOptsEnd).trim() : null
+    }
+    return this.tcpOptsText
+  }
+
+  set tcpOpts(v: string | null) {
+    this.tcpOptsText = v
+  }
+}
+
+/** A packet being filled from a line's bytes (the parser's view of a Packet). */
+export type MutablePacket = LogPacket
+
+/** Returns a packet with every field at its "absent" value, to be filled in by a parser. */
+export function emptyPacket(): LogPacket {
+  return new LogPacket()
 }
 
 const FLAG_NAMES: ReadonlyArray<[number, string]> = [

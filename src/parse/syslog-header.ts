@@ -1,14 +1,15 @@
+import { digitsAt, latin1, RecentText } from './bytes.js'
 import { isoTime, syslogTime, type TimeContext } from './time.js'
 
-// Recognised heads (everything before the firewall message):
-//   RFC 3164 / journalctl short:   Mar 11 20:35:11 fw kernel: [ 123.456] …
-//   journalctl short-precise:      Mar 11 20:35:11.123456 fw kernel: …
+// Recognised heads (everything before the firewall message), parsed straight from the line's bytes:
+//   RFC 3164 / journalctl short:     Mar 11 20:35:11 fw kernel: [ 123.456] …
+//   journalctl short-precise:        Mar 11 20:35:11.123456 fw kernel: …
 //   RFC 3339 / journalctl short-iso: 2026-11-22T07:15:55.865612+00:00 fw kernel: …   (also +0100, Z, none)
-//   RFC 5424:                      <4>1 2026-11-22T07:15:55.86+00:00 fw kernel - - - …
-//   journalctl short-full:         Sun 2026-11-22 07:15:55 UTC fw kernel: …
-//   no tag (ulogd LOGEMU):         Mar 11 20:35:11 fw IN=eth0 …
-//   dmesg / short-monotonic:       [ 123.456] …  (no wall-clock time)
-//   a `grep -H` file name glued in front: kern.log:Mar 11 20:35:11 …
+//   RFC 5424:                        <4>1 2026-11-22T07:15:55.86+00:00 fw kernel - - - …
+//   journalctl short-full:           Sun 2026-11-22 07:15:55 UTC fw kernel: …
+//   no tag (ulogd LOGEMU):           Mar 11 20:35:11 fw IN=eth0 …
+//   dmesg / short-monotonic:         [ 123.456] …  (no wall-clock time)
+//   a `grep -H` file name in front:  kern.log:Mar 11 20:35:11 …
 
 /** What the head of a line says; `msgStart` is where the firewall message begins. */
 export interface Header {
@@ -18,239 +19,261 @@ export interface Header {
   msgStart: number
 }
 
-const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-}
-const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])
+const SP = 32
+const COLON = 58
 
-function digitsAt(s: string, i: number, n: number): number {
-  let v = 0
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(i + k) - 48
-    if (c < 0 || c > 9) return -1
-    v = v * 10 + c
-  }
-  return v
+// Month and weekday names as 24-bit codes of their three ASCII letters.
+const code3 = (s: string): number => (s.charCodeAt(0) << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(2)
+const MONTHS = new Map(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((m, i) => [code3(m), i]))
+const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map(code3))
+const UTC_CODES = new Set([code3('UTC'), code3('GMT')])
+
+function code3At(b: Uint8Array, i: number): number {
+  return (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
 }
 
-// Parses `hh:mm:ss[.frac]` at i. Returns [end, h, m, s, ms] or null.
-function clockAt(s: string, i: number): [number, number, number, number, number] | null {
-  const h = digitsAt(s, i, 2)
-  const m = digitsAt(s, i + 3, 2)
-  const sec = digitsAt(s, i + 6, 2)
-  if (h < 0 || m < 0 || sec < 0 || s.charCodeAt(i + 2) !== 58 || s.charCodeAt(i + 5) !== 58) return null
-  if (h > 23 || m > 59 || sec > 60) return null
-  let end = i + 8
+// Scratch results of the clock/time readers (avoids allocating a tuple per line).
+let clockEnd = 0
+let clockH = 0
+let clockM = 0
+let clockS = 0
+let clockMs = 0
+
+// Reads `hh:mm:ss[.frac]` at i into the clock* variables; false when it is not one.
+function clockAt(b: Uint8Array, i: number, end: number): boolean {
+  const h = digitsAt(b, i, 2)
+  const m = digitsAt(b, i + 3, 2)
+  const s = digitsAt(b, i + 6, 2)
+  if (h < 0 || m < 0 || s < 0 || b[i + 2] !== COLON || b[i + 5] !== COLON || h > 23 || m > 59 || s > 60) return false
+  let j = i + 8
   let ms = 0
-  if (s.charCodeAt(end) === 46) {
+  if (b[j] === 46) {
     let scale = 100
-    end++
-    while (end < s.length) {
-      const c = s.charCodeAt(end) - 48
+    j++
+    while (j < end) {
+      const c = b[j]! - 48
       if (c < 0 || c > 9) break
       ms += c * scale
       scale /= 10
-      end++
+      j++
     }
-    ms = Math.floor(ms)
   }
-  return [end, h, m, sec, ms]
+  clockEnd = j
+  clockH = h
+  clockM = m
+  clockS = s
+  clockMs = Math.floor(ms)
+  return true
 }
 
-// ISO 8601 date-time at i (`T` or space between date and time). Returns [end, epochMs] or null.
-function isoAt(s: string, i: number): [number, number] | null {
-  const y = digitsAt(s, i, 4)
-  const mo = digitsAt(s, i + 5, 2)
-  const d = digitsAt(s, i + 8, 2)
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return null
-  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45) return null
-  const sep = s.charCodeAt(i + 10)
-  if (sep !== 84 && sep !== 32) return null
-  const clock = clockAt(s, i + 11)
-  if (clock === null) return null
-  let [end] = clock
-  const [, h, m, sec, ms] = clock
-  let offset: number | null = null
-  const z = s.charCodeAt(end)
+let timeEnd = 0
+let timeValue = 0
+
+// ISO 8601 date-time at i (`T` or space between date and time) into timeEnd/timeValue.
+// `utcIfNoZone` reads a zone-less time as UTC (journalctl short-full says "UTC" after it).
+function isoAt(b: Uint8Array, i: number, end: number, utcIfNoZone = false): boolean {
+  const y = digitsAt(b, i, 4)
+  const mo = digitsAt(b, i + 5, 2)
+  const d = digitsAt(b, i + 8, 2)
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || b[i + 4] !== 45 || b[i + 7] !== 45) return false
+  const sep = b[i + 10]
+  if ((sep !== 84 && sep !== SP) || !clockAt(b, i + 11, end)) return false
+  let j = clockEnd
+  let offset: number | null = utcIfNoZone ? 0 : null
+  const z = b[j]
   if (z === 90) {
     offset = 0
-    end++
+    j++
   } else if (z === 43 || z === 45) {
-    const oh = digitsAt(s, end + 1, 2)
-    const colon = s.charCodeAt(end + 3) === 58 ? 1 : 0
-    const om = digitsAt(s, end + 3 + colon, 2)
+    const oh = digitsAt(b, j + 1, 2)
+    const colon = b[j + 3] === COLON ? 1 : 0
+    const om = digitsAt(b, j + 3 + colon, 2)
     if (oh >= 0 && om >= 0) {
       offset = (z === 45 ? -1 : 1) * (oh * 60 + om)
-      end += 5 + colon
+      j += 5 + colon
     }
   }
-  return [end, isoTime(y, mo - 1, d, h, m, sec, ms, offset)]
+  timeEnd = j
+  timeValue = isoTime(y, mo - 1, d, clockH, clockM, clockS, clockMs, offset)
+  return true
 }
 
-// RFC 3164 `Mmm dd hh:mm:ss[.frac]` at i. Returns [end, epochMs] or null.
-function bsdAt(s: string, i: number, ctx: TimeContext): [number, number] | null {
-  const month = MONTHS[s.slice(i, i + 3)]
-  if (month === undefined || s.charCodeAt(i + 3) !== 32) return null
+// RFC 3164 `Mmm dd hh:mm:ss[.frac]` at i.
+function bsdAt(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+  const month = MONTHS.get(code3At(b, i))
+  if (month === undefined || b[i + 3] !== SP) return false
   let j = i + 4
-  if (s.charCodeAt(j) === 32) j++
-  let day = digitsAt(s, j, 2)
+  if (b[j] === SP) j++
+  let day = digitsAt(b, j, 2)
   if (day >= 0) j += 2
   else {
-    day = digitsAt(s, j, 1)
+    day = digitsAt(b, j, 1)
     j += 1
   }
-  if (day < 1 || day > 31 || s.charCodeAt(j) !== 32) return null
-  const clock = clockAt(s, j + 1)
-  if (clock === null) return null
-  const [end, h, m, sec, ms] = clock
-  return [end, syslogTime(ctx, month, day, h, m, sec, ms)]
+  if (day < 1 || day > 31 || b[j] !== SP || !clockAt(b, j + 1, end)) return false
+  timeEnd = clockEnd
+  timeValue = syslogTime(ctx, month, day, clockH, clockM, clockS, clockMs)
+  return true
 }
 
 // journalctl short-full: `Sun 2026-11-22 07:15:55 UTC`. Only UTC/GMT or a numeric zone is trusted.
-function fullAt(s: string, i: number): [number, number] | null {
-  if (!WEEKDAYS.has(s.slice(i, i + 3)) || s.charCodeAt(i + 3) !== 32) return null
-  const iso = isoAt(s, i + 4)
-  if (iso === null || s.charCodeAt(iso[0]) !== 32) return null
-  const zoneEnd = s.indexOf(' ', iso[0] + 1)
-  const zone = s.slice(iso[0] + 1, zoneEnd < 0 ? s.length : zoneEnd)
-  if (zone === 'UTC' || zone === 'GMT') {
-    // isoAt read it as local time; re-read as UTC.
-    const local = iso[1]
-    const d = new Date(local)
-    const utc = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds())
-    return [zoneEnd < 0 ? s.length : zoneEnd, utc]
+function fullAt(b: Uint8Array, i: number, end: number): boolean {
+  if (!WEEKDAYS.has(code3At(b, i)) || b[i + 3] !== SP) return false
+  if (!isoAt(b, i + 4, end) || b[timeEnd] !== SP) return false
+  const z = timeEnd + 1
+  if (end - z >= 3 && UTC_CODES.has(code3At(b, z)) && (z + 3 === end || b[z + 3] === SP)) {
+    isoAt(b, i + 4, end, true)
+    timeEnd = z + 3
   }
-  return [iso[0], iso[1]]
+  return true
 }
 
-function timeAt(s: string, i: number, ctx: TimeContext): [number, number] | null {
-  const c = s.charCodeAt(i)
-  if (c >= 48 && c <= 57) return isoAt(s, i)
-  if (c >= 65 && c <= 90) return bsdAt(s, i, ctx) ?? fullAt(s, i)
-  return null
+function timeAt(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+  const c = b[i]!
+  if (c >= 48 && c <= 57) return isoAt(b, i, end)
+  if (c >= 65 && c <= 90) return bsdAt(b, i, end, ctx) || fullAt(b, i, end)
+  return false
 }
 
-// Skips a `[ 123.456]` kernel uptime at i, returning the index after it (i when there is none).
-function skipBracket(s: string, i: number): number {
-  if (s.charCodeAt(i) !== 91) return i
+/** Skips a `[ 123.456]` kernel uptime at i; returns the index after it (i when there is none). */
+export function skipUptime(b: Uint8Array, i: number, end: number): number {
+  if (b[i] !== 91) return i
   let j = i + 1
-  while (s.charCodeAt(j) === 32) j++
+  while (b[j] === SP) j++
   let digits = 0
   let dot = false
-  for (; j < s.length && j - i < 32; j++) {
-    const c = s.charCodeAt(j)
+  for (; j < end && j - i < 32; j++) {
+    const c = b[j]!
     if (c >= 48 && c <= 57) digits++
     else if (c === 46 && !dot) dot = true
     else break
   }
-  if (digits === 0 || !dot || s.charCodeAt(j) !== 93) return i
+  if (digits === 0 || !dot || b[j] !== 93) return i
   j++
-  while (s.charCodeAt(j) === 32) j++
+  while (b[j] === SP) j++
   return j
 }
 
-function tokenEnd(s: string, i: number): number {
-  const sp = s.indexOf(' ', i)
-  return sp < 0 ? s.length : sp
+function tokenEnd(b: Uint8Array, i: number, end: number): number {
+  while (i < end && b[i] !== SP) i++
+  return i
 }
 
-function skipSpaces(s: string, i: number): number {
-  while (s.charCodeAt(i) === 32) i++
+function skipSpaces(b: Uint8Array, i: number, end: number): number {
+  while (i < end && b[i] === SP) i++
   return i
 }
 
 // A syslog tag: `kernel:`, `ulogd[123]:` — ends in ':' and is not a key=value token.
-function isTag(s: string, start: number, end: number): boolean {
-  if (end - start < 2 || s.charCodeAt(end - 1) !== 58) return false
-  for (let k = start; k < end; k++) if (s.charCodeAt(k) === 61) return false
+function isTag(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 2 || b[end - 1] !== COLON) return false
+  for (let k = start; k < end; k++) if (b[k] === 61) return false
   return true
 }
 
-function parse5424(line: string, i: number, ctx: TimeContext, out: Header): void {
-  let time = Number.NaN
-  if (line.charCodeAt(i) !== 45) {
-    const t = timeAt(line, i, ctx)
-    if (t !== null) time = t[1]
-  }
-  i = skipSpaces(line, tokenEnd(line, i))
-  const fields: string[] = []
-  for (let k = 0; k < 4 && i < line.length; k++) {
-    const end = tokenEnd(line, i)
-    fields.push(line.slice(i, end))
-    i = skipSpaces(line, end)
-  }
-  // Structured data: '-' or [..][..]; values may contain escaped \] .
-  if (line.charCodeAt(i) === 45) i = skipSpaces(line, i + 1)
-  else {
-    while (line.charCodeAt(i) === 91) {
-      let j = i + 1
-      while (j < line.length && !(line.charCodeAt(j) === 93 && line.charCodeAt(j - 1) !== 92)) j++
-      i = j + 1
-    }
-    i = skipSpaces(line, i)
-  }
-  if (line.charCodeAt(i) === 0xfeff) i++ // UTF-8 BOM allowed before MSG
-  out.time = time
-  out.host = fields[0] === '-' || fields[0] === undefined ? '' : fields[0]
-  out.tag = fields[1] === '-' || fields[1] === undefined ? '' : fields[1]
-  out.msgStart = skipBracket(line, i)
-}
+/** Parses line heads; remembers recent host and tag texts so repeated ones cost no new string. */
+export class HeaderParser {
+  private readonly hosts = new RecentText(4, latin1)
+  private readonly tags = new RecentText(4, latin1)
 
-/** Fills `out` from the head of a log line; unknown heads give time NaN and msgStart 0. */
-export function parseHeader(line: string, ctx: TimeContext, out: Header): void {
-  out.time = Number.NaN
-  out.host = ''
-  out.tag = ''
-  out.msgStart = 0
-  let i = 0
-  if (line.charCodeAt(0) === 60) {
-    const gt = line.indexOf('>', 1)
-    if (gt > 1 && gt <= 4 && digitsAt(line, 1, gt - 1) >= 0) {
-      i = gt + 1
-      if (line.charCodeAt(i) === 49 && line.charCodeAt(i + 1) === 32) return parse5424(line, i + 2, ctx, out)
+  /** Fills `out` from the head of b[start,end); unknown heads give time NaN and msgStart = start. */
+  parse(b: Uint8Array, start: number, end: number, ctx: TimeContext, out: Header): void {
+    out.time = Number.NaN
+    out.host = ''
+    out.tag = ''
+    out.msgStart = start
+    let i = start
+    if (b[i] === 60) {
+      let gt = i + 1
+      while (gt < end && gt - i <= 4 && b[gt] !== 62) gt++
+      if (b[gt] === 62 && gt > i + 1 && digitsAt(b, i + 1, gt - i - 1) >= 0) {
+        i = gt + 1
+        if (b[i] === 49 && b[i + 1] === SP) return this.rfc5424(b, i + 2, end, ctx, out)
+      }
     }
-  }
-  let t = timeAt(line, i, ctx)
-  if (t === null && i === 0) {
-    if (line.charCodeAt(0) === 91) {
-      // dmesg or journalctl short-monotonic: uptime only.
-      i = skipBracket(line, 0)
-      const end = tokenEnd(line, i)
-      if (isTag(line, i, end)) {
-        out.tag = line.slice(i, end - 1)
-        out.msgStart = skipBracket(line, skipSpaces(line, end))
-      } else out.msgStart = i
+    let ok = timeAt(b, i, end, ctx)
+    if (!ok && i === start) {
+      if (b[i] === 91) {
+        // dmesg or journalctl short-monotonic: uptime only.
+        i = skipUptime(b, i, end)
+        const te = tokenEnd(b, i, end)
+        if (isTag(b, i, te)) {
+          out.tag = this.tags.get(b, i, te - 1)
+          out.msgStart = skipUptime(b, skipSpaces(b, te, end), end)
+        } else out.msgStart = i
+        return
+      }
+      // `grep -H` output: `file:Mar 11 …`
+      let colon = i
+      while (colon < end && b[colon] !== COLON && b[colon] !== SP) colon++
+      if (b[colon] === COLON && colon > i && timeAt(b, colon + 1, end, ctx)) {
+        ok = true
+        i = colon + 1
+      }
+    }
+    if (!ok) return
+    out.time = timeValue
+    i = skipSpaces(b, timeEnd, end)
+    let te = tokenEnd(b, i, end)
+    if (isTag(b, i, te)) {
+      out.tag = this.tags.get(b, i, te - 1)
+      out.msgStart = skipUptime(b, skipSpaces(b, te, end), end)
       return
     }
-    // `grep -H` output: `file:Mar 11 …`
-    const colon = line.indexOf(':')
-    const space = line.indexOf(' ')
-    if (colon > 0 && (space < 0 || colon < space)) {
-      t = timeAt(line, colon + 1, ctx)
-      if (t !== null) i = colon + 1
+    if (b[i] === 91 || hasEquals(b, i, te)) {
+      out.msgStart = i
+      return
     }
+    out.host = this.hosts.get(b, i, te)
+    i = skipSpaces(b, te, end)
+    te = tokenEnd(b, i, end)
+    if (isTag(b, i, te)) {
+      let tagEnd = te - 1
+      for (let k = i; k < tagEnd; k++) {
+        if (b[k] === 91) {
+          tagEnd = k
+          break
+        }
+      }
+      out.tag = this.tags.get(b, i, tagEnd)
+      i = skipSpaces(b, te, end)
+    }
+    out.msgStart = skipUptime(b, i, end)
   }
-  if (t === null) return
-  out.time = t[1]
-  i = skipSpaces(line, t[0])
-  let end = tokenEnd(line, i)
-  if (isTag(line, i, end)) {
-    out.tag = line.slice(i, end - 1)
-    out.msgStart = skipBracket(line, skipSpaces(line, end))
-    return
+
+  private rfc5424(b: Uint8Array, i: number, end: number, ctx: TimeContext, out: Header): void {
+    if (b[i] !== 45 && timeAt(b, i, end, ctx)) out.time = timeValue
+    i = skipSpaces(b, tokenEnd(b, i, end), end)
+    const spans: number[] = []
+    for (let k = 0; k < 4 && i < end; k++) {
+      const te = tokenEnd(b, i, end)
+      spans.push(i, te)
+      i = skipSpaces(b, te, end)
+    }
+    // Structured data: '-' or [..][..]; values may contain an escaped \] .
+    if (b[i] === 45) i = skipSpaces(b, i + 1, end)
+    else {
+      while (b[i] === 91) {
+        let j = i + 1
+        while (j < end && !(b[j] === 93 && b[j - 1] !== 92)) j++
+        i = j + 1
+      }
+      i = skipSpaces(b, i, end)
+    }
+    if (b[i] === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3 // UTF-8 BOM allowed before MSG
+    const field = (k: number, cache: RecentText): string => {
+      const s = spans[2 * k]
+      const e = spans[2 * k + 1]
+      if (s === undefined || e === undefined || (e - s === 1 && b[s] === 45)) return ''
+      return cache.get(b, s, e)
+    }
+    out.host = field(0, this.hosts)
+    out.tag = field(1, this.tags)
+    out.msgStart = skipUptime(b, i, end)
   }
-  if (line.charCodeAt(i) === 91 || line.slice(i, end).includes('=')) {
-    out.msgStart = i
-    return
-  }
-  out.host = line.slice(i, end)
-  i = skipSpaces(line, end)
-  end = tokenEnd(line, i)
-  if (isTag(line, i, end)) {
-    const tag = line.slice(i, end - 1)
-    const bracket = tag.indexOf('[')
-    out.tag = bracket > 0 ? tag.slice(0, bracket) : tag
-    i = skipSpaces(line, end)
-  }
-  out.msgStart = skipBracket(line, i)
+}
+
+function hasEquals(b: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (b[k] === 61) return true
+  return false
 }

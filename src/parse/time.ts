@@ -28,6 +28,17 @@ export function localTime(year: number, month: number, day: number, h: number, m
   return base + m * 60_000 + s * 1000 + ms
 }
 
+let lastReference = Number.NaN
+let lastReferenceYear = 0
+
+function referenceYear(reference: number): number {
+  if (reference !== lastReference) {
+    lastReference = reference
+    lastReferenceYear = new Date(reference).getFullYear()
+  }
+  return lastReferenceYear
+}
+
 function isLeap(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 }
@@ -40,7 +51,7 @@ function isLeap(year: number): boolean {
 export function syslogTime(ctx: TimeContext, month: number, day: number, h: number, m: number, s: number, ms: number): number {
   let year = ctx.year
   if (year === undefined) {
-    year = new Date(ctx.reference).getFullYear()
+    year = referenceYear(ctx.reference)
     if (localTime(year, month, day, h, m, s, ms) > ctx.reference + FUTURE_SLACK_MS) year--
   }
   if (month === 1 && day === 29) while (!isLeap(year)) year--

@@ -1,10 +1,13 @@
 // Splits a byte stream into lines without ever holding more than `maxLength` bytes of one line:
 // an over-long line is dropped and reported (split2's skipOverflow drops it without telling us,
-// and every line must land in a counter). A final line without '\n' is still a line; '\r\n' is
-// accepted.
+// and every line must land in a counter). Lines are handed over as byte ranges, never decoded here:
+// the parser reads bytes. A final line without '\n' is still a line; '\r\n' is accepted.
 
 /** Default longest line kept, in bytes; the kernel's own lines stay far below this. */
 export const DEFAULT_MAX_LINE = 16 * 1024
+
+/** Receives one line as b[start,end), without its newline. */
+export type LineHandler = (b: Buffer, start: number, end: number) => void
 
 export class LineSplitter {
   private pending: Buffer[] = []
@@ -13,7 +16,7 @@ export class LineSplitter {
 
   constructor(
     private readonly maxLength: number,
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: LineHandler,
     private readonly onOverlong: (length: number) => void,
   ) {}
 
@@ -31,11 +34,10 @@ export class LineSplitter {
 
   /** Flushes the last line when the input did not end with a newline. */
   end(): void {
-    if (this.discarding) {
-      this.onOverlong(this.pendingLength)
-    } else if (this.pendingLength > 0) {
+    if (this.discarding) this.onOverlong(this.pendingLength)
+    else if (this.pendingLength > 0) {
       const buf = Buffer.concat(this.pending, this.pendingLength)
-      this.onLine(decode(buf, 0, buf.length))
+      this.deliver(buf, 0, buf.length)
     }
     this.reset()
   }
@@ -53,26 +55,25 @@ export class LineSplitter {
 
   private emit(chunk: Buffer, start: number, end: number): void {
     const total = this.pendingLength + (end - start)
-    if (this.discarding || total > this.maxLength) {
-      this.onOverlong(total)
-    } else if (this.pendingLength === 0) {
-      this.onLine(decode(chunk, start, end))
-    } else {
+    if (this.discarding || total > this.maxLength) this.onOverlong(total)
+    else if (this.pendingLength === 0) this.deliver(chunk, start, end)
+    else {
       this.pending.push(chunk.subarray(start, end))
       const buf = Buffer.concat(this.pending, total)
-      this.onLine(decode(buf, 0, buf.length))
+      this.deliver(buf, 0, buf.length)
     }
     this.reset()
   }
 
+  private deliver(b: Buffer, start: number, end: number): void {
+    this.onLine(b, start, end > start && b[end - 1] === 13 ? end - 1 : end)
+  }
+
   private reset(): void {
-    this.pending = []
-    this.pendingLength = 0
+    if (this.pendingLength !== 0) {
+      this.pending = []
+      this.pendingLength = 0
+    }
     this.discarding = false
   }
-}
-
-function decode(buf: Buffer, start: number, end: number): string {
-  if (end > start && buf[end - 1] === 13) end--
-  return buf.toString('utf8', start, end)
 }

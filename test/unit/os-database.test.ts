@@ -1,15 +1,19 @@
 import { describe, expect, test } from 'vitest'
 import { BUNDLED_OS_DATABASE, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses } from '../../src/detect/os/index.js'
-import { findBodyStart, parseNetfilter } from '../../src/parse/netfilter.js'
+import { LineParser } from '../../src/parse/line.js'
 import { emptyPacket, type Packet } from '../../src/parse/packet.js'
 
 // Every shipped signature carries sample log lines that must come out as that signature, and the
 // suite fails for a signature without one (STYLE.md, after fail2ban's "Regex has no samples").
 
+const lineParser = new LineParser({ sidString: 'SID' })
+
 function fromLog(body: string): Packet {
-  const p = emptyPacket()
-  const err = parseNetfilter(body, findBodyStart(body, 0), p)
-  if (err !== null) throw new Error(`sample does not parse (${err}): ${body}`)
+  const p = lineParser.parse(body, { year: 2026, reference: Date.UTC(2026, 10, 22) })
+  if (typeof p === 'string') {
+    const err = `${p} ${lineParser.error}`
+    throw new Error(`sample does not parse (${err}): ${body}`)
+  }
   return p
 }
 

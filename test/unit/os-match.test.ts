@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
 import { BUNDLED_OS_DATABASE, compileOsDatabase, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses, type OsDatabase } from '../../src/detect/os/index.js'
-import { findBodyStart, parseNetfilter } from '../../src/parse/netfilter.js'
+import { LineParser } from '../../src/parse/line.js'
 import { emptyPacket, type Packet, PROTO_TCP, SYN } from '../../src/parse/packet.js'
 
 interface SynSpec {
@@ -29,10 +29,14 @@ function syn(s: SynSpec = {}): Packet {
   return p
 }
 
+const lineParser = new LineParser({ sidString: 'SID' })
+
 function fromLog(body: string): Packet {
-  const p = emptyPacket()
-  const err = parseNetfilter(body, findBodyStart(body, 0), p)
-  if (err !== null) throw new Error(`${err}: ${body}`)
+  const p = lineParser.parse(body, { year: 2026, reference: Date.UTC(2026, 10, 22) })
+  if (typeof p === 'string') {
+    const err = `${p} ${lineParser.error}`
+    throw new Error(`${err}: ${body}`)
+  }
   return p
 }
 

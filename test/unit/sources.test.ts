@@ -5,7 +5,7 @@ import { rotationOrder } from '../../src/sources/rotation.js'
 function split(chunks: string[], max = 20): { lines: string[]; long: number[] } {
   const lines: string[] = []
   const long: number[] = []
-  const s = new LineSplitter(max, (l) => lines.push(l), (n) => long.push(n))
+  const s = new LineSplitter(max, (b, start, end) => lines.push(b.toString('utf8', start, end)), (n) => long.push(n))
   for (const c of chunks) s.push(Buffer.from(c))
   s.end()
   return { lines, long }
