@@ -1,15 +1,13 @@
 import { parseTimeSpec } from './cli/timespec.js'
-import { loadConfig } from './config/load.js'
-import type { ConntrackMode, Settings } from './config/settings.js'
+import { loadConfigBundle, type ConfigBundle, type ConfigRequest } from './config/bundle.js'
+import type { Settings } from './config/settings.js'
 import type { Clock } from './core/clock.js'
 import { UsageError } from './core/errors.js'
-import type { DangerEvent } from './detect/engine.js'
+import type { DangerEvent, DetectionLists } from './detect/engine.js'
 import type { PacketSink } from './detect/analyzer.js'
 import { parseFields, type FieldCriterion } from './detect/fields.js'
-import { loadFingerprints } from './detect/os/load-files.js'
 import type { OsDatabase } from './detect/os/index.js'
-import { BUNDLED_SIGNATURES, loadSignatures, type SignatureSet } from './detect/signatures/load.js'
-import { parseNetwork } from './parse/address.js'
+import type { SignatureSet } from './detect/signatures/load.js'
 import { runAnalysis, type AnalysisResult } from './pipeline.js'
 import { buildReport } from './report/build.js'
 import type { ReportV1 } from './report/model.js'
@@ -20,21 +18,12 @@ import { systemLog } from './sources/system-log.js'
 export interface AnalyzeRequest {
   files: readonly string[]
   journal: boolean
-  configFile: string | null
-  /** null: the bundled set. */
-  signatureFiles: readonly string[] | null
-  signatures: boolean
-  /** Extra p0f/posf files (psad's pf.os, posf, or p0f's); the bundled ones are always loaded. */
-  osFiles: readonly string[]
-  os: boolean
+  /** psad.conf or psad directory, the data files it names, and flag overrides. */
+  config: ConfigRequest
   since: string | null
   until: string | null
   year: number | undefined
-  restrictIp: readonly string[]
   fields: string | null
-  conntrack: ConntrackMode | undefined
-  icmpValidation: boolean
-  minDangerLevel: number | undefined
   maxLineLength: number
   version: string
   clock: Clock
@@ -48,33 +37,26 @@ export interface AnalyzeOutcome {
   settings: Settings
   /** Inputs that could not be (fully) read: the run reports what it read, then exits 4. */
   problems: InputProblem[]
-  /** Non-fatal notes for stderr (skipped signature rules, ignored config keys with --verbose). */
+  /** Non-fatal notes for stderr (skipped signature rules, data file warnings). */
   warnings: string[]
   ignoredConfigKeys: string[]
 }
 
-async function applyRequest(req: AnalyzeRequest): Promise<{ settings: Settings; ignoredKeys: string[] }> {
-  const { settings, ignoredKeys } = await loadConfig(req.configFile)
+function applyTimeRange(req: AnalyzeRequest, settings: Settings): void {
   const now = req.clock.now()
   const since = req.since === null ? null : parseTimeSpec(req.since, now, '--since')
   const until = req.until === null ? null : parseTimeSpec(req.until, now, '--until')
   if (since !== null && until !== null && until <= since) throw new UsageError(`--until (${req.until}) is not after --since (${req.since})`)
-  const restrictIp = req.restrictIp.map((text) => {
-    const net = parseNetwork(text)
-    if (net === null) throw new UsageError(`--restrict-ip: '${text}' is not an IPv4/IPv6 address or network`)
-    return net
-  })
-  settings.filters = { ...settings.filters, since, until, restrictIp: [...settings.filters.restrictIp, ...restrictIp] }
-  settings.detection = {
-    ...settings.detection,
-    conntrack: req.conntrack ?? settings.detection.conntrack,
-    minDangerLevel: req.minDangerLevel ?? settings.detection.minDangerLevel,
-    icmp: settings.detection.icmp && req.icmpValidation,
-    icmp6: settings.detection.icmp6 && req.icmpValidation,
-    signatures: settings.detection.signatures && req.signatures,
-    os: settings.detection.os && req.os,
+  settings.filters = { ...settings.filters, since, until }
+}
+
+// snort_rule_dl overrides the danger level of signatures by their sid (or psad_id), as psad does.
+function applySnortRuleDl(bundle: ConfigBundle): void {
+  if (bundle.snortRuleDl === null || bundle.signatures === null) return
+  for (const sig of bundle.signatures.signatures) {
+    const override = bundle.snortRuleDl.get(sig.sid ?? sig.psadId ?? -1)
+    if (override !== undefined) sig.dl = override.dl
   }
-  return { settings, ignoredKeys }
 }
 
 async function inputsFor(req: AnalyzeRequest, settings: Settings): Promise<{ inputs: Input[]; problems: InputProblem[] }> {
@@ -94,25 +76,36 @@ export interface PreparedAnalysis {
   fields: FieldCriterion[]
   signatures: SignatureSet | null
   os: OsDatabase | null
+  lists: DetectionLists
   inputs: Input[]
   problems: InputProblem[]
+  warnings: string[]
   ignoredConfigKeys: string[]
 }
 
 /**
- * Loads and validates configuration, criteria and signatures and resolves the inputs, before the
- * first line is read (a typo fails at once). Throws UsageError, ConfigError, InputError (no kernel log).
+ * Loads and validates configuration, data files, criteria and signatures and resolves the inputs,
+ * before the first line is read (a typo fails at once). Throws UsageError, ConfigError, InputError.
  */
 export async function prepareAnalysis(req: AnalyzeRequest): Promise<PreparedAnalysis> {
   const fields = req.fields === null ? [] : parseFields(req.fields)
-  const { settings, ignoredKeys } = await applyRequest(req)
-  let signatures: SignatureSet | null = null
-  if (settings.detection.signatures) {
-    signatures = await loadSignatures(req.signatureFiles ?? [BUNDLED_SIGNATURES], { vars: settings.vars, strict: settings.signatureStrict })
-  }
-  const os = settings.detection.os ? await loadFingerprints(req.osFiles) : null
+  const bundle = await loadConfigBundle(req.config)
+  const { settings } = bundle
+  applyTimeRange(req, settings)
+  applySnortRuleDl(bundle)
   const { inputs, problems } = await inputsFor(req, settings)
-  return { req, settings, fields, signatures, os, inputs, problems, ignoredConfigKeys: ignoredKeys }
+  return {
+    req,
+    settings,
+    fields,
+    signatures: bundle.signatures,
+    os: bundle.os,
+    lists: { autoDl: bundle.autoDl, reputation: bundle.reputation, snortRules: bundle.snortRules, snortRuleDl: bundle.snortRuleDl },
+    inputs,
+    problems,
+    warnings: bundle.warnings,
+    ignoredConfigKeys: bundle.ignoredKeys,
+  }
 }
 
 /** Hooks for outputs that work while lines are read. */
@@ -131,6 +124,7 @@ export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Pr
     settings,
     signatures: p.signatures?.index ?? null,
     os: p.os,
+    lists: p.lists,
     fields: [...p.fields, ...(hooks.extraFields ?? [])],
     year: req.year,
     clock: req.clock,
@@ -145,7 +139,7 @@ export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Pr
     result,
     settings,
     problems: [...p.problems, ...result.problems],
-    warnings: [...(p.signatures?.warnings ?? []), ...(p.os?.warnings ?? [])],
+    warnings: p.warnings,
     ignoredConfigKeys: p.ignoredConfigKeys,
   }
 }

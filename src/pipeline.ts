@@ -1,7 +1,7 @@
 import type { Clock } from './core/clock.js'
 import { InputError } from './core/errors.js'
 import { Analyzer, type PacketSink } from './detect/analyzer.js'
-import type { DangerEvent } from './detect/engine.js'
+import type { DangerEvent, DetectionLists } from './detect/engine.js'
 import type { FieldCriterion } from './detect/fields.js'
 import type { SignatureIndex } from './detect/signatures/signature-index.js'
 import type { Settings } from './config/settings.js'
@@ -16,6 +16,7 @@ export interface AnalysisOptions {
   settings: Settings
   signatures: SignatureIndex | null
   os: OsDatabase | null
+  lists?: DetectionLists
   fields: readonly FieldCriterion[]
   /** Forced year for RFC 3164 timestamps (`--year`). */
   year: number | undefined
@@ -46,7 +47,15 @@ export interface AnalysisResult {
  * read from it before the failure) and the run goes on with the next; the caller decides the exit.
  */
 export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult> {
-  const analyzer = new Analyzer(opts.settings, opts.signatures, opts.fields, opts.onEvent ?? null, opts.onPacket ?? null, opts.os)
+  const analyzer = new Analyzer({
+    settings: opts.settings,
+    signatures: opts.signatures,
+    fields: opts.fields,
+    os: opts.os,
+    lists: opts.lists,
+    onEvent: opts.onEvent,
+    sink: opts.onPacket,
+  })
   const reports: InputReport[] = []
   const problems: InputProblem[] = []
   for (const input of opts.inputs) {

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import type { AnalyzeRequest } from '../analyze.js'
+import type { ConfigRequest } from '../config/bundle.js'
 import type { ConntrackMode } from '../config/settings.js'
 import type { Clock } from '../core/clock.js'
 import { FORMATS, type OutputRequest } from '../report/outputs.js'
@@ -8,24 +9,34 @@ import { DEFAULT_MAX_LINE } from '../sources/lines.js'
 // Flags shared by the commands that analyse logs (analyze, report), and their translation into the
 // typed requests of the core: commands only parse.
 
-export const analysisFlags = {
-  config: Flags.string({ char: 'c', summary: 'psad-format configuration file (psad.conf).' }),
+/** Flags that choose and override the configuration (analyze, report, config check/show). */
+export const configFlags = {
+  config: Flags.string({ char: 'c', summary: 'psad-format configuration file (psad.conf).', exclusive: ['psad-dir'] }),
+  'psad-dir': Flags.string({ summary: 'psad configuration directory: psad.conf, auto_dl, signatures, snort_rule_dl, pf.os, posf (e.g. /etc/psad).' }),
+  'auto-dl': Flags.string({ summary: 'psad auto_dl file (per-source danger levels; 0 = ignore).', exclusive: ['no-auto-dl'] }),
+  'no-auto-dl': Flags.boolean({ summary: 'Do not use an auto_dl file.' }),
+  reputation: Flags.string({ summary: 'Reputation list FILE[:DL[:NAME]] of addresses/networks (DL 1-5, default 4); repeatable.', multiple: true, multipleNonGreedy: true }),
+  'no-snort-sids': Flags.boolean({ summary: 'Do not load Snort rules for fwsnort SIDs.' }),
   signatures: Flags.string({ summary: 'Signature file replacing the bundled set (psad format); repeatable.', multiple: true, multipleNonGreedy: true }),
   'no-signatures': Flags.boolean({ summary: 'Do not match signatures.' }),
   'os-db': Flags.string({ summary: "Extra OS fingerprint file: psad's or p0f's pf.os, or psad's posf; repeatable.", multiple: true, multipleNonGreedy: true }),
   'no-os': Flags.boolean({ summary: 'No passive OS fingerprinting.' }),
-  journal: Flags.boolean({ summary: 'Read the kernel log from journalctl -k (with --since/--until passed on).' }),
-  since: Flags.string({ summary: 'Only packets at or after this time (2026-11-01, 24h, yesterday, …).' }),
-  until: Flags.string({ summary: 'Only packets before this time.' }),
-  year: Flags.integer({ summary: 'Year of RFC 3164 timestamps (default: inferred from the file time).', min: 1970, max: 9999 }),
   'restrict-ip': Flags.string({ summary: 'Only packets from or to this address or network; repeatable.', multiple: true, multipleNonGreedy: true }),
-  fields: Flags.string({ summary: 'psad --analysis-fields criteria, e.g. "SRC:10.0.0.0/8, DPT:>1023".' }),
   conntrack: Flags.string({
     summary: 'ACK/RST handling: auto (drop stateful-firewall leftovers), ignore (psad: drop all), keep.',
     options: ['auto', 'ignore', 'keep'],
   }),
   'no-icmp-validation': Flags.boolean({ summary: 'Do not flag ICMP/ICMPv6 types and codes IANA does not assign.' }),
   'min-dl': Flags.integer({ summary: 'List sources from this danger level (psad MIN_DANGER_LEVEL).', min: 1, max: 5 }),
+}
+
+export const analysisFlags = {
+  ...configFlags,
+  journal: Flags.boolean({ summary: 'Read the kernel log from journalctl -k (with --since/--until passed on).' }),
+  since: Flags.string({ summary: 'Only packets at or after this time (2026-11-01, 24h, yesterday, …).' }),
+  until: Flags.string({ summary: 'Only packets before this time.' }),
+  year: Flags.integer({ summary: 'Year of RFC 3164 timestamps (default: inferred from the file time).', min: 1970, max: 9999 }),
+  fields: Flags.string({ summary: 'psad --analysis-fields criteria, e.g. "SRC:10.0.0.0/8, DPT:>1023".' }),
   'max-line-length': Flags.integer({ summary: 'Longer lines are counted as too-long and skipped.', min: 256, default: DEFAULT_MAX_LINE }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print warnings about signatures and configuration keys.' }),
 }
@@ -38,6 +49,30 @@ export const outputFlags = {
   'csv-fields': Flags.string({ summary: 'Fields of --csv-table packets (psad names, e.g. "timestamp src dst dp flags"); field:criterion filters.' }),
   'dshield-user-id': Flags.string({ summary: 'DShield submitter id (default DSHIELD_USER_ID from the config, else 0).' }),
   'dshield-tz': Flags.string({ summary: 'Time zone of DShield lines: local (default), UTC or an IANA name.', default: 'local' }),
+  progress: Flags.boolean({ summary: 'Progress on stderr while reading, when stderr is a terminal (--no-progress: never).', allowNo: true, default: true }),
+}
+
+const opt = <T>(v: unknown): T | undefined => (v === undefined ? undefined : (v as T))
+
+/** Builds the typed configuration request from parsed `configFlags`. */
+export function configRequest(f: Record<string, unknown>): ConfigRequest {
+  return {
+    configFile: opt<string>(f.config) ?? null,
+    psadDir: opt<string>(f['psad-dir']) ?? null,
+    overrides: {
+      minDangerLevel: opt<number>(f['min-dl']),
+      conntrack: opt<ConntrackMode>(f.conntrack),
+      icmpValidation: f['no-icmp-validation'] === true ? false : undefined,
+      signatures: f['no-signatures'] === true ? false : undefined,
+      os: f['no-os'] === true ? false : undefined,
+      restrictIp: opt<string[]>(f['restrict-ip']),
+      signatureFiles: opt<string[]>(f.signatures),
+      osFiles: opt<string[]>(f['os-db']),
+      autoDl: f['no-auto-dl'] === true ? false : opt<string>(f['auto-dl']),
+      reputation: opt<string[]>(f.reputation),
+      snortSids: f['no-snort-sids'] === true ? false : undefined,
+    },
+  }
 }
 
 /** Builds the core request from parsed analysis flags. */
@@ -45,20 +80,12 @@ export function analyzeRequest(files: string[], f: Record<string, unknown>, vers
   return {
     files,
     journal: f.journal === true,
-    configFile: (f.config as string | undefined) ?? null,
-    signatureFiles: (f.signatures as string[] | undefined) ?? null,
-    signatures: f['no-signatures'] !== true,
-    osFiles: (f['os-db'] as string[] | undefined) ?? [],
-    os: f['no-os'] !== true,
-    since: (f.since as string | undefined) ?? null,
-    until: (f.until as string | undefined) ?? null,
-    year: f.year as number | undefined,
-    restrictIp: (f['restrict-ip'] as string[] | undefined) ?? [],
-    fields: (f.fields as string | undefined) ?? null,
-    conntrack: f.conntrack as ConntrackMode | undefined,
-    icmpValidation: f['no-icmp-validation'] !== true,
-    minDangerLevel: f['min-dl'] as number | undefined,
-    maxLineLength: (f['max-line-length'] as number | undefined) ?? DEFAULT_MAX_LINE,
+    config: configRequest(f),
+    since: opt<string>(f.since) ?? null,
+    until: opt<string>(f.until) ?? null,
+    year: opt<number>(f.year),
+    fields: opt<string>(f.fields) ?? null,
+    maxLineLength: opt<number>(f['max-line-length']) ?? DEFAULT_MAX_LINE,
     version,
     clock,
   }

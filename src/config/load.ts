@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../core/errors.js'
-import { parsePsadConf, resolveEntries } from './psad-conf.js'
+import { parsePsadConf, resolveEntries, type ConfEntry } from './psad-conf.js'
 import { applyConf } from './schema.js'
 import { defaultSettings, type Settings } from './settings.js'
 
@@ -9,12 +9,14 @@ export interface LoadedConfig {
   settings: Settings
   file: string | null
   ignoredKeys: string[]
+  /** Every key the file set, after `$VAR` expansion, with its file:line (see provenance.ts). */
+  entries: Map<string, ConfEntry[]>
 }
 
 /** Reads a psad-format configuration file onto the defaults; throws ConfigError (exit 3) on any problem. */
 export async function loadConfig(file: string | null): Promise<LoadedConfig> {
   const settings = defaultSettings()
-  if (file === null) return { settings, file: null, ignoredKeys: [] }
+  if (file === null) return { settings, file: null, ignoredKeys: [], entries: new Map() }
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -23,5 +25,5 @@ export async function loadConfig(file: string | null): Promise<LoadedConfig> {
   }
   const resolved = resolveEntries(parsePsadConf(text, file))
   const ignoredKeys = applyConf(settings, resolved)
-  return { settings, file, ignoredKeys }
+  return { settings, file, ignoredKeys, entries: resolved }
 }

@@ -1,7 +1,13 @@
-// Every configuration key psad 2.4.6 defines (names read off Debian's /etc/psad/psad.conf), plus keys of
-// older releases and of the unreleased 3.0. A key in this list is accepted; `config check` reports the
-// ones portsleuth does not act on. The compatibility issue extends this list against psad 3.0.
-export const PSAD_KEYS: ReadonlySet<string> = new Set([
+// Every configuration key psad defines: Debian's 2.4.6 /etc/psad/psad.conf, the psad 3.0 psad.conf of
+// the upstream repository (mrash/psad, which adds REPUTATION_FEED, REPUTATION_FEEDS_DIR, PSAD_TMP_DIR,
+// pkillCmd, ssCmd, …) and keys of older releases users may still carry (ERROR_DIR, PSAD_FIFO, …).
+// Only names are listed: they are facts about the file format. A key in this set is accepted; the ones
+// no setting is bound to (schema.ts) are reported once by `config check` and `analyze --verbose`.
+
+// psad.conf allows any number of IPT_AUTO_CHAIN<n> keys ("just increment the n"), so they are a pattern.
+const NUMBERED = /^IPT_AUTO_CHAIN[1-9]\d*$/
+
+const NAMES: readonly string[] = [
   'AIM_SERVERS', 'ALERTING_METHODS', 'ALERT_ALL', 'ANALYSIS_MODE_DIR', 'ANALYSIS_OUTPUT_FILE',
   'AUTO_BLOCK_DL1_TIMEOUT', 'AUTO_BLOCK_DL2_TIMEOUT', 'AUTO_BLOCK_DL3_TIMEOUT', 'AUTO_BLOCK_DL4_TIMEOUT',
   'AUTO_BLOCK_DL5_TIMEOUT', 'AUTO_BLOCK_IPT_FILE', 'AUTO_BLOCK_REGEX', 'AUTO_BLOCK_TCPWR_FILE',
@@ -48,5 +54,15 @@ export const PSAD_KEYS: ReadonlySet<string> = new Set([
   'TOP_STATUS_THRESHOLD', 'TRUNCATE_FWDATA', 'ULOG_DATA_FILE', 'USE_FW_MSG_READ_CMD_ARGS',
   'WHOIS_LOOKUP_THRESHOLD', 'WHOIS_TIMEOUT', 'dfCmd', 'fwcheck_psadCmd', 'gzipCmd', 'ifconfigCmd',
   'ip6tablesCmd', 'ipCmd', 'iptablesCmd', 'killallCmd', 'kmsgsdCmd', 'mailCmd', 'mknodCmd', 'netstatCmd',
-  'psCmd', 'psadCmd', 'psadwatchdCmd', 'sendmailCmd', 'shCmd', 'unameCmd', 'wgetCmd', 'whoisCmd',
-])
+  'pkillCmd', 'psCmd', 'psadCmd', 'psadwatchdCmd', 'sendmailCmd', 'shCmd', 'ssCmd', 'unameCmd', 'wgetCmd',
+  'whoisCmd',
+]
+
+class PsadKeySet extends Set<string> {
+  override has(key: string): boolean {
+    return super.has(key) || NUMBERED.test(key)
+  }
+}
+
+/** The keys psad 2.4.6 or 3.0 define (IPT_AUTO_CHAIN<n> for every n); `xxxCmd` keys are accepted separately. */
+export const PSAD_KEYS: ReadonlySet<string> = new PsadKeySet(NAMES)

@@ -1,7 +1,9 @@
+import path from 'node:path'
 import { at, ConfigError } from '../core/errors.js'
 import { protoNumber } from '../parse/protocols.js'
 import type { ConfEntry } from './psad-conf.js'
-import type { PortRule, Settings } from './settings.js'
+import { parseReputationFeed } from './reputation.js'
+import type { DataFiles, PortRule, Settings } from './settings.js'
 
 // The psad.conf keys portsleuth acts on, each bound to the setting it changes. Keys not listed here are
 // accepted (see psad-keys.ts) and reported by `config check` as ignored.
@@ -66,6 +68,14 @@ function filters<K extends keyof Settings['filters']>(key: K, parse: (e: ConfEnt
   }
 }
 
+// A data file or directory; NONE unsets it. Relative paths are taken from the configuration file's directory.
+function dataFile(key: keyof DataFiles): Apply {
+  return (s, value, e) => {
+    const p = none(value) ? null : path.resolve(path.dirname(e.file), value)
+    s.files = { ...s.files, [key]: p }
+  }
+}
+
 function signatureVar(s: Settings, value: string, e: ConfEntry): void {
   s.vars = { ...s.vars, [e.key]: value }
 }
@@ -124,6 +134,20 @@ export const BOUND_KEYS: Readonly<Record<string, Apply>> = {
   },
   ENABLE_SNORT_SIG_STRICT: (s, _v, e) => {
     s.signatureStrict = yesNo(e)
+  },
+  AUTO_DL_FILE: dataFile('autoDl'),
+  SNORT_RULE_DL_FILE: dataFile('snortRuleDl'),
+  SNORT_RULES_DIR: dataFile('snortRulesDir'),
+  FWSNORT_RULES_DIR: dataFile('fwsnortRulesDir'),
+  SIGS_FILE: dataFile('signatures'),
+  P0F_FILE: dataFile('p0f'),
+  POSF_FILE: dataFile('posf'),
+  REPUTATION_FEEDS_DIR: dataFile('reputationFeedsDir'),
+  ENABLE_REPUTATION_FEEDS: (s, _v, e) => {
+    s.reputation = { ...s.reputation, enabled: yesNo(e) }
+  },
+  REPUTATION_FEED: (s, _v, _e, all) => {
+    s.reputation = { ...s.reputation, feeds: all.filter((x) => x.key === 'REPUTATION_FEED').map(parseReputationFeed) }
   },
   HOME_NET: signatureVar,
   EXTERNAL_NET: signatureVar,

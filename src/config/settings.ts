@@ -1,4 +1,5 @@
 import type { Network } from '../parse/address.js'
+import type { ReputationFeedConf } from './reputation.js'
 
 /**
  * How TCP packets carrying ACK or RST are treated:
@@ -62,9 +63,33 @@ export interface FilterSettings {
   until: number | null
 }
 
+/**
+ * psad's data files, from psad.conf (AUTO_DL_FILE, …) or `--psad-dir`; null = not configured. Paths
+ * are absolute (relative ones in psad.conf are taken from the configuration file's directory).
+ */
+export interface DataFiles {
+  autoDl: string | null
+  snortRuleDl: string | null
+  snortRulesDir: string | null
+  fwsnortRulesDir: string | null
+  /** SIGS_FILE: psad's signatures instead of the bundled set. */
+  signatures: string | null
+  p0f: string | null
+  posf: string | null
+  reputationFeedsDir: string | null
+}
+
+/** psad 3.0's reputation feeds (ENABLE_REPUTATION_FEEDS, REPUTATION_FEED). */
+export interface ReputationSettings {
+  enabled: boolean
+  feeds: readonly ReputationFeedConf[]
+}
+
 export interface Settings {
   detection: DetectionSettings
   filters: FilterSettings
+  files: DataFiles
+  reputation: ReputationSettings
   /** ENABLE_SNORT_SIG_STRICT: refuse signature files with payload options instead of skipping those rules. */
   signatureStrict: boolean
   /** DSHIELD_USER_ID: the submitter id written into DShield output (0 = anonymous). */
@@ -116,6 +141,17 @@ export function defaultSettings(): Settings {
       since: null,
       until: null,
     },
+    files: {
+      autoDl: null,
+      snortRuleDl: null,
+      snortRulesDir: null,
+      fwsnortRulesDir: null,
+      signatures: null,
+      p0f: null,
+      posf: null,
+      reputationFeedsDir: null,
+    },
+    reputation: { enabled: true, feeds: [] },
     signatureStrict: false,
     dshieldUserId: '0',
     vars: {

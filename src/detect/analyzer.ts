@@ -3,7 +3,7 @@ import { utf8 } from '../parse/bytes.js'
 import { LineParser } from '../parse/line.js'
 import type { Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
-import { createEngine, ingest, type DangerEvent, type EngineState } from './engine.js'
+import { createEngine, ingest, NO_LISTS, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
 import { PacketFilter } from './filters.js'
 import type { OsDatabase } from './os/index.js'
@@ -16,6 +16,17 @@ export interface MalformedSample {
 }
 
 const MAX_SAMPLES = 20
+
+/** What an analysis runs with besides its settings; everything optional defaults to "none". */
+export interface AnalyzerParts {
+  settings: Settings
+  signatures?: SignatureIndex | null
+  fields?: readonly FieldCriterion[]
+  os?: OsDatabase | null
+  lists?: DetectionLists
+  onEvent?: ((e: DangerEvent) => void) | null
+  sink?: PacketSink | null
+}
 
 /** Receives every accepted packet (for per-packet outputs: CSV packet table, DShield). */
 export type PacketSink = (pkt: Packet) => void
@@ -32,18 +43,16 @@ export class Analyzer {
   readonly malformed: MalformedSample[] = []
   private readonly parser: LineParser
   private readonly filter: PacketFilter
+  private readonly sink: PacketSink | null
 
-  constructor(
-    settings: Settings,
-    signatures: SignatureIndex | null,
-    fields: readonly FieldCriterion[],
-    onEvent: ((e: DangerEvent) => void) | null = null,
-    private readonly sink: PacketSink | null = null,
-    os: OsDatabase | null = null,
-  ) {
+  constructor(parts: AnalyzerParts) {
+    const { settings } = parts
+    const lists = parts.lists ?? NO_LISTS
     this.parser = new LineParser({ sidString: settings.filters.sidString })
-    this.filter = new PacketFilter(settings.filters, settings.detection, fields)
-    this.engine = createEngine(settings.detection, signatures, os, onEvent)
+    const snortRules = lists.snortRules
+    this.filter = new PacketFilter(settings.filters, settings.detection, parts.fields ?? [], (sid) => snortRules?.has(sid) ?? false)
+    this.engine = createEngine(settings.detection, parts.signatures ?? null, parts.os ?? null, parts.onEvent ?? null, lists)
+    this.sink = parts.sink ?? null
   }
 
   private skip(reason: string): void {

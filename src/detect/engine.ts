@@ -1,3 +1,7 @@
+import { AutoDl, type AutoDlEntry } from '../config/auto-dl.js'
+import type { Reputation } from '../config/reputation.js'
+import type { SnortRuleDl } from '../config/snort-rule-dl.js'
+import type { SnortRuleInfo } from '../config/snort-rules.js'
 import type { DetectionSettings } from '../config/settings.js'
 import { formatIPv4 } from '../parse/address.js'
 import {
@@ -10,6 +14,7 @@ import { checkIcmp } from './icmp-types.js'
 import { newOsState, observeSyn, type OsDatabase } from './os/index.js'
 import { isSweepWide, pairLevel, portRange } from './scorer.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
+import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
 import { bump, newPair, newSource, protoCount, type PairState, type PortRange, type SourceState } from './state.js'
 
@@ -57,7 +62,21 @@ export interface EngineState {
   readonly totals: Totals
   onEvent: ((e: DangerEvent) => void) | null
   readonly hits: Signature[]
+  readonly lists: DetectionLists
+  /** auto_dl candidates per source key (computed once per source, also for ignored ones). */
+  readonly autoDlCache: Map<number | string, readonly AutoDlEntry[]>
 }
+
+/** psad's per-source lists and Snort data; each may be absent. */
+export interface DetectionLists {
+  autoDl: AutoDl | null
+  reputation: Reputation | null
+  /** Snort rules by SID, for fwsnort `SID<n>` prefixes. */
+  snortRules: ReadonlyMap<number, SnortRuleInfo> | null
+  snortRuleDl: SnortRuleDl | null
+}
+
+export const NO_LISTS: DetectionLists = { autoDl: null, reputation: null, snortRules: null, snortRuleDl: null }
 
 // Bounds on run-wide label maps: hostile logs must not be able to grow them without limit.
 const MAX_LABELS = 1000
@@ -71,8 +90,11 @@ export function createEngine(
   signatures: SignatureIndex | null,
   os: OsDatabase | null = null,
   onEvent: ((e: DangerEvent) => void) | null = null,
+  lists: DetectionLists = NO_LISTS,
 ): EngineState {
   return {
+    lists,
+    autoDlCache: new Map(),
     settings,
     signatures: settings.signatures ? signatures : null,
     os: settings.os ? os : null,
@@ -148,8 +170,28 @@ function sourceOf(state: EngineState, pkt: Packet, time: number): SourceState {
   if (src === undefined) {
     src = newSource(pkt.ipv6 ? pkt.src : formatIPv4(pkt.srcNum), pkt.ipv6, time)
     state.sources.set(key, src)
+    // A reputation listing depends only on the address and DLs never drop, so once per source is
+    // what psad's per-packet check amounts to.
+    const listed = state.lists.reputation?.matches(src.ip, pkt.ipv6 ? -1 : pkt.srcNum) ?? []
+    if (listed.length > 0) {
+      src.reputation = listed.map((m) => ({ feed: m.feed, dl: m.dl, network: m.network }))
+      raise(state, src, Math.max(...listed.map((m) => m.dl)), 'reputation')
+    }
   }
   return src
+}
+
+// The auto_dl entry for this packet (most specific network whose criteria match), or null.
+function autoDlFor(state: EngineState, pkt: Packet): ReturnType<typeof AutoDl.pick> {
+  const table = state.lists.autoDl
+  if (table === null) return null
+  const key = pkt.ipv6 ? pkt.src : pkt.srcNum
+  let candidates = state.autoDlCache.get(key)
+  if (candidates === undefined) {
+    candidates = table.candidates(pkt.src, pkt.ipv6 ? -1 : pkt.srcNum)
+    state.autoDlCache.set(key, candidates)
+  }
+  return candidates.length === 0 ? null : AutoDl.pick(candidates, pkt.proto, pkt.dport)
 }
 
 function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number): PairState | null {
@@ -234,17 +276,28 @@ function classify(state: EngineState, src: SourceState, pair: PairState | null, 
 }
 
 /**
- * Feeds one accepted packet to the engine. Returns null when the packet was counted, or the reason it
- * was dropped ('signature-dl0': every signature it matched has danger level 0).
+ * Feeds one accepted packet to the engine, in psad's order (auto_dl, reputation, ICMP validity,
+ * signatures, accumulators, OS). Returns null when the packet was counted, or why it was dropped:
+ * 'auto-dl-ignore' (its source has DL 0 in auto_dl), 'snort-rule-dl0' / 'signature-dl0' (every rule
+ * it matched has danger level 0 in snort_rule_dl or the signature file).
  */
 export function ingest(state: EngineState, pkt: Packet): string | null {
   const s = state.settings
+  const autoDl = autoDlFor(state, pkt)
+  if (autoDl !== null && autoDl.dl === 0) return 'auto-dl-ignore'
   if (pkt.time > state.now) state.now = pkt.time
   const now = state.now
   const hits = state.hits
   hits.length = 0
   let sigDl = -1
-  if (state.signatures !== null && state.signatures.match(pkt, hits) > 0) {
+  const snort = pkt.fwsnortSid >= 0 ? state.lists.snortRules?.get(pkt.fwsnortSid) : undefined
+  if (snort !== undefined) {
+    // The firewall itself matched a Snort rule (fwsnort): that replaces psad's signature engine.
+    const dl = state.lists.snortRuleDl?.get(pkt.fwsnortSid)?.dl ?? 2
+    if (dl === 0) return 'snort-rule-dl0'
+    hits.push(fwsnortSignature(snort, dl))
+    sigDl = dl
+  } else if (state.signatures !== null && state.signatures.match(pkt, hits) > 0) {
     for (const h of hits) if (h.dl > sigDl) sigDl = h.dl
     if (sigDl === 0) return 'signature-dl0'
   }
@@ -259,6 +312,10 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   src.packets++
   if (!(time >= src.firstSeen)) src.firstSeen = time
   if (!(time <= src.lastSeen)) src.lastSeen = time
+  if (autoDl !== null) {
+    ;(src.autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
+    raise(state, src, autoDl.dl, 'auto-dl')
+  }
   bump(src.chains, pkt.chain, 3, pkt.chain)
   if (pkt.prefix !== '') bump(src.prefixes, pkt.prefix, MAX_SOURCE_LABELS, 'other')
   countTotals(state.totals, pkt, time)

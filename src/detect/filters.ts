@@ -33,6 +33,8 @@ export class PacketFilter {
     private readonly f: FilterSettings,
     private readonly d: DetectionSettings,
     private readonly fields: readonly FieldCriterion[],
+    /** True for an fwsnort SID found in the loaded Snort rules (such packets skip psad's line filters). */
+    private readonly knownSid: (sid: number) => boolean = () => false,
   ) {
     const patterns = f.fwMsgSearch.length > 0 ? f.fwMsgSearch : ['DROP']
     this.fwSearch = patterns.map((p) => new RegExp(p))
@@ -46,10 +48,11 @@ export class PacketFilter {
     const f = this.f
     if (f.ignoreLogPrefixes !== null && p.prefix !== '' && f.ignoreLogPrefixes.test(p.prefix)) return 'ignored-prefix'
     if (this.ignoreInterfaces.size > 0 && this.ignoreInterfaces.has(p.inIf !== '' ? p.inIf : p.outIf)) return 'ignored-interface'
-    if (!f.fwSearchAll && p.fwsnortSid < 0 && !this.fwSearch.some((re) => re.test(line))) return 'fw-msg-search'
+    const fwsnort = p.fwsnortSid >= 0 && this.knownSid(p.fwsnortSid)
+    if (!f.fwSearchAll && !fwsnort && !this.fwSearch.some((re) => re.test(line))) return 'fw-msg-search'
     if (p.ipv6 && !f.ipv6) return 'ipv6-disabled'
     if (this.ignoreProtocols.has(p.proto)) return 'ignored-protocol'
-    if (p.fwsnortSid < 0) {
+    if (!fwsnort) {
       if (this.d.conntrack === 'ignore' && hasAckOrRst(p)) return 'conntrack'
       if (this.d.conntrack === 'auto' && isConntrackLeftover(p, this.d)) return 'conntrack-leftover'
     }

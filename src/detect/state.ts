@@ -75,6 +75,9 @@ export interface SourceState {
   dlReasons: Set<string>
   /** Passive OS fingerprint state, created at the source's first SYN. */
   os: OsState | null
+  /** auto_dl entries that raised this source (file:line → text), and reputation lists it is on. */
+  autoDl: Map<string, string> | null
+  reputation: readonly { feed: string; dl: number; network: string }[]
 }
 
 export function newRange(): PortRange {
@@ -130,6 +133,8 @@ export function newSource(ip: string, v6: boolean, time: number): SourceState {
     invalidIcmp: new Map(),
     dlReasons: new Set(),
     os: null,
+    autoDl: null,
+    reputation: [],
   }
 }
 

@@ -94,6 +94,12 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
   }
   const sweep = sweepFinding(src, settings)
   if (sweep !== null) out.push(sweep)
+  for (const r of src.reputation) {
+    out.push({ kind: 'reputation', message: `listed in '${r.feed}' (${r.network}), danger level ${r.dl}` })
+  }
+  if (src.autoDl !== null) {
+    for (const [entry, network] of src.autoDl) out.push({ kind: 'auto-dl', message: `danger level assigned by auto_dl entry ${network} (${entry})` })
+  }
   if (src.mirai > 0) {
     out.push({ kind: 'mirai', message: `Mirai default-credentials scan: 10+ SYNs to tcp/23 then tcp/2323 (${src.mirai} time${src.mirai === 1 ? '' : 's'})` })
   }

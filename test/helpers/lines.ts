@@ -49,7 +49,7 @@ export function protoLine(o: { src?: string; dst?: string; proto: number; time?:
 export function analyzeLines(lines: readonly string[], tweak?: (s: Settings) => void, signatures: SignatureIndex | null = null): ReportV1 {
   const settings = defaultSettings()
   tweak?.(settings)
-  const analyzer = new Analyzer(settings, signatures, [])
+  const analyzer = new Analyzer({ settings, signatures })
   const time = { year: 2026, reference: Date.UTC(2026, 10, 22) }
   lines.forEach((l, i) => analyzer.line(l, time, () => `test:${i + 1}`))
   return buildReport({ analyzer, inputs: [], problems: [] }, settings, 'test')

@@ -16,7 +16,7 @@ function run(lines: string[], conf = '', fields = '', tweak?: (s: Settings) => v
   const settings = defaultSettings()
   if (conf !== '') applyConf(settings, resolveEntries(parsePsadConf(conf, 'test.conf')))
   tweak?.(settings)
-  const analyzer = new Analyzer(settings, null, fields === '' ? [] : parseFields(fields))
+  const analyzer = new Analyzer({ settings, fields: fields === '' ? [] : parseFields(fields) })
   lines.forEach((l, i) => analyzer.line(l, { year: 2026, reference: 0 }, () => `t:${i}`))
   return buildReport({ analyzer, inputs: [], problems: [] }, settings, 't')
 }
