@@ -19,7 +19,7 @@ SCENARIO_LIST=(
   "ipv6-syn-scan|rfc3339|nmap -6 -sS of ports 1000-1150, fd77::1 -> fd77::2; \`DROP \`"
   "ipv6-connect-scan|rfc3339|nmap -6 -sT of ports 1000-1150; \`[UFW BLOCK] \`"
   "ipv6-icmp|rfc3339|ICMPv6 probes from ipv6-icmp.tsv (nmap ND, echo, ND types, 137 redirect, 143 MLDv2, invalid type/code), then a real port unreachable quoting the target's UDP packet; ruleset without ND accepts; \`DROP \`"
-  "icmp-types|rfc3339|ICMPv4 probes from icmp-types.tsv (valid types 0-18, invalid 1, 7, 19, 42, 200, 8/2, 3/99), then a real port unreachable quoting the target's UDP packet; \`DROP \`"
+  "icmp-types|rfc3339|ICMPv4 probes from icmp-types.tsv (every type 0-43 family with valid and undefined codes, reserved and unassigned types), then a real port unreachable quoting the target's UDP packet; \`DROP \`"
   "signature-probes|rfc3339|one probe per line of signature-probes.tsv (backdoor ports, DDoS tools, odd flags, IP options, land, TTL 0, ...); \`DROP \` with SEQ/options, plus fwsnort-style \`[11] SID2003 \` and \`[12] SID1122 ESTAB \` rules"
   "conntrack-leftovers|rfc3339|false positives: the target's clients talk to servers on 10.77.0.1:443/80/22, conntrack is flushed (tcp_loose=0), the late ACK/PSH/FIN/RST packets from ports 443/80/22 are dropped; \`[UFW BLOCK] \`"
   "nft-log|rfc3339|nmap -sS of ports 1000-1150 against a native nftables ruleset, \`log prefix \"nft-drop: \"\`"
