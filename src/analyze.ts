@@ -29,6 +29,8 @@ export interface AnalyzeRequest {
   clock: Clock
   onEvent?: (e: DangerEvent) => void
   onRawBytes?: (n: number) => void
+  /** Called after each chunk of input with the number of lines it completed (progress). */
+  onLines?: (n: number) => void
 }
 
 export interface AnalyzeOutcome {
@@ -131,6 +133,7 @@ export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Pr
     maxLineLength: req.maxLineLength,
     onEvent: req.onEvent,
     onRawBytes: req.onRawBytes,
+    onLines: req.onLines,
     onPacket: hooks.onPacket ?? undefined,
     afterChunk: hooks.afterChunk,
   })

@@ -26,6 +26,8 @@ export interface AnalysisOptions {
   onRawBytes?: (n: number) => void
   /** Called with every accepted packet, in input order. */
   onPacket?: PacketSink
+  /** Called after each input chunk with the number of lines it completed. */
+  onLines?: (n: number) => void
   /** Awaited after each input chunk when it returns a promise (backpressure of streaming outputs). */
   afterChunk?: () => Promise<void> | null
 }
@@ -81,7 +83,9 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult
           if (s.mtime !== null) time.reference = s.mtime
         },
         onChunk: (chunk) => {
+          const before = lineNo
           splitter.push(chunk)
+          opts.onLines?.(lineNo - before)
           return opts.afterChunk?.() ?? null
         },
         onRawBytes: opts.onRawBytes,

@@ -92,7 +92,7 @@ export function analyzeRequest(files: string[], f: Record<string, unknown>, vers
 }
 
 /** Builds the output request from parsed output flags and the configuration's DShield id. */
-export function outputRequest(f: Record<string, unknown>, configUserId: string): OutputRequest {
+export function outputRequest(f: Record<string, unknown>, configUserId: string, colour = false): OutputRequest {
   return {
     format: f.format as string | undefined,
     outputs: (f.output as string[] | undefined) ?? [],
@@ -101,5 +101,6 @@ export function outputRequest(f: Record<string, unknown>, configUserId: string):
     dshieldUserId: (f['dshield-user-id'] as string | undefined) ?? configUserId,
     dshieldTimeZone: (f['dshield-tz'] as string | undefined) ?? 'local',
     top: (f.top as number | undefined) ?? 20,
+    colour,
   }
 }

@@ -1,5 +1,6 @@
 import { prepareAnalysis, runPrepared, type AnalyzeOutcome, type AnalyzeRequest } from '../analyze.js'
 import { Outputs, type HtmlRenderer, type OutputRequest } from '../report/outputs.js'
+import type { Input } from '../sources/inputs.js'
 
 // The part of analyze/report between flags and exit code: prepare (config, signatures, inputs),
 // open every output (unwritable paths fail before reading), run once, render everything.
@@ -9,20 +10,48 @@ export interface CommandRun {
   notes: string[]
 }
 
-/** Runs an analysis into its outputs; on any error the temporary output files are removed. */
-export async function runToOutputs(req: AnalyzeRequest, outputReq: (configUserId: string) => OutputRequest, html: HtmlRenderer): Promise<CommandRun> {
-  const prepared = await prepareAnalysis(req)
-  const outputs = Outputs.create(outputReq(prepared.settings.dshieldUserId))
+/** A live display of the run (progress on stderr); stopped before any report is written. */
+export interface RunProgress {
+  /** Called once the inputs are known, before the first byte is read. */
+  start(inputs: readonly Input[]): Promise<void>
+  bytes(n: number): void
+  lines(n: number): void
+  stop(): void
+}
+
+/**
+ * Runs an analysis into its outputs (none when `outputReq` is null, e.g. a report that is only
+ * mailed); on any error the temporary output files are removed.
+ */
+export async function runToOutputs(
+  req: AnalyzeRequest,
+  outputReq: ((configUserId: string) => OutputRequest) | null,
+  html: HtmlRenderer,
+  progress: RunProgress | null = null,
+): Promise<CommandRun> {
+  const onRawBytes = (n: number): void => {
+    req.onRawBytes?.(n)
+    progress?.bytes(n)
+  }
+  const onLines = (n: number): void => {
+    req.onLines?.(n)
+    progress?.lines(n)
+  }
+  const prepared = await prepareAnalysis(progress === null ? req : { ...req, onRawBytes, onLines })
+  const outputs = outputReq === null ? null : Outputs.create(outputReq(prepared.settings.dshieldUserId))
   try {
+    await progress?.start(prepared.inputs)
     const outcome = await runPrepared(prepared, {
-      extraFields: outputs.packetCriteria(),
-      onPacket: outputs.sink(),
-      afterChunk: () => outputs.drain(),
+      extraFields: outputs?.packetCriteria() ?? [],
+      onPacket: outputs?.sink() ?? null,
+      afterChunk: () => outputs?.drain() ?? null,
     })
-    await outputs.finish(outcome.report, html)
-    return { outcome, notes: outputs.notes() }
+    progress?.stop()
+    await outputs?.finish(outcome.report, html)
+    return { outcome, notes: outputs?.notes() ?? [] }
   } catch (err) {
-    outputs.abort()
+    progress?.stop()
+    outputs?.abort()
     throw err
   }
 }

@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { analysisFlags, analyzeRequest, outputFlags, outputRequest } from '../cli/flags.js'
+import { runProgress } from '../cli/progress.js'
+import { colourWanted } from '../report/colour.js'
 import { runToOutputs } from '../cli/run-analysis.js'
 import { systemClock } from '../core/clock.js'
 import { EXIT, UsageError } from '../core/errors.js'
@@ -34,10 +36,11 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
     for (const f of files) if (f.startsWith('-') && f !== '-') throw new UsageError(`unknown option '${f}'`)
     const clock = systemClock
     const req = analyzeRequest(files, flags, this.config.version, clock)
-    const { outcome, notes } = await runToOutputs(req, (id) => outputRequest(flags, id), async (report) => {
+    const progress = runProgress(process.stderr, clock, flags.progress, process.env)
+    const { outcome, notes } = await runToOutputs(req, (id) => outputRequest(flags, id, colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })), async (report) => {
       const { renderHtml } = await import('../report/html.js')
       return renderHtml(report, { generatedAt: new Date(clock.now()).toISOString() })
-    })
+    }, progress)
     if (flags.verbose) {
       for (const w of outcome.warnings) this.note(w)
       if (outcome.ignoredConfigKeys.length > 0) this.note(`configuration keys not used by portsleuth: ${outcome.ignoredConfigKeys.join(', ')}`)

@@ -7,6 +7,7 @@ export const EXIT = {
   usage: 2,
   config: 3,
   input: 4,
+  delivery: 5,
   internal: 70,
 } as const
 

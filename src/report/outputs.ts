@@ -30,6 +30,8 @@ export interface OutputRequest {
   dshieldUserId: string
   dshieldTimeZone: string
   top: number
+  /** ANSI colour for a text report on standard output (the command decides: TTY, NO_COLOR, FORCE_COLOR). */
+  colour?: boolean
 }
 
 export interface OutputPlan {
@@ -157,7 +159,7 @@ export class Outputs {
   private async render(o: Open, report: ReportV1, html: HtmlRenderer): Promise<string> {
     switch (o.plan.format) {
       case 'text':
-        return renderText(report, { top: this.req.top })
+        return renderText(report, { top: this.req.top, colour: this.req.colour === true && o.plan.path === null })
       case 'json':
         return renderJson(report)
       case 'csv':

@@ -1,15 +1,19 @@
+import { ansiPalette, plainPalette, type Palette } from './colour.js'
 import type { ReportV1, SourceV1 } from './model.js'
 import { terminalSafe } from './sanitize.js'
 
 // The psad-like text report: summary counters, danger levels, top signatures, top attackers, top
 // ports, prefix/protocol counters, then one block per source. Fits 80 columns; every log-derived
-// string passes through terminalSafe.
+// string passes through terminalSafe. With `colour`, headers and danger levels get SGR colours (see
+// colour.ts): only our own tokens are painted, after layout, so widths are unchanged.
 
 const WIDTH = 80
 
 export interface TextOptions {
   /** Rows per "top" table. */
   top: number
+  /** ANSI colours for a terminal (the caller decides: TTY, NO_COLOR); never for files or mail. */
+  colour?: boolean
 }
 
 function wrap(text: string, indent: string, first = indent): string[] {
@@ -36,9 +40,9 @@ function counts(rec: Record<string, number>): string {
   return parts.length === 0 ? '[none]' : parts.join(', ')
 }
 
-function sourceBlock(s: SourceV1): string[] {
+function sourceBlock(s: SourceV1, paint: Palette): string[] {
   const out: string[] = []
-  out.push(`SRC ${s.ip}  DL ${s.dangerLevel}  packets ${s.packets}  destinations ${s.destinationsTotal}`)
+  out.push(`SRC ${s.ip}  ${paint.level(s.dangerLevel, `DL ${s.dangerLevel}`)}  packets ${s.packets}  destinations ${s.destinationsTotal}`)
   out.push(`    seen ${time(s.firstSeen)} .. ${time(s.lastSeen)}`)
   if (s.scanTypes.length > 0) {
     const nmap = s.nmapOptions.length > 0 ? ` (nmap ${s.nmapOptions.join(' ')})` : ''
@@ -67,6 +71,12 @@ function sourceBlock(s: SourceV1): string[] {
 
 /** Renders the report as text for a terminal or a mail body. */
 export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string {
+  const paint = opts.colour === true ? ansiPalette : plainPalette
+  const h = (title: string): string => `[+] ${paint.header(title)}`
+  const dl = (n: 1 | 2 | 3 | 4 | 5): string => {
+    const text = `DL${n}: ${r.summary.dangerLevels[n]}`
+    return r.summary.dangerLevels[n] > 0 ? paint.level(n, text) : text
+  }
   const out: string[] = []
   const sum = r.summary
   out.push(`portsleuth ${r.generator.version}: ${r.inputs.length} input(s), ${sum.linesRead} lines, ${sum.packets} packets`)
@@ -77,41 +87,41 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   }
   out.push(...wrap(`skipped lines: ${counts(sum.skipped)}`, '    '))
   out.push('')
-  out.push('[+] Danger levels (sources):')
-  out.push(`    DL5: ${sum.dangerLevels['5']}  DL4: ${sum.dangerLevels['4']}  DL3: ${sum.dangerLevels['3']}  DL2: ${sum.dangerLevels['2']}  DL1: ${sum.dangerLevels['1']}   (${sum.sourcesSeen} sources seen)`)
+  out.push(h('Danger levels (sources):'))
+  out.push(`    ${dl(5)}  ${dl(4)}  ${dl(3)}  ${dl(2)}  ${dl(1)}   (${sum.sourcesSeen} sources seen)`)
   out.push('')
-  out.push('[+] Top signature matches:')
+  out.push(h('Top signature matches:'))
   if (r.topSignatures.length === 0) out.push('    [none]')
   for (const s of r.topSignatures.slice(0, opts.top)) {
     const id = s.sid !== null ? `sid ${s.sid}` : `psad_id ${s.psadId}`
     out.push(...wrap(`"${terminalSafe(s.msg)}" (${s.protocol}) count ${s.count}, sources ${s.sources}, ${id}`, '      ', '    '))
   }
   out.push('')
-  out.push('[+] Top attackers:')
+  out.push(h('Top attackers:'))
   if (r.sources.length === 0) out.push('    [none]')
   for (const s of r.sources.slice(0, opts.top)) {
-    out.push(`    ${s.ip.padEnd(39)} DL ${s.dangerLevel}  packets ${String(s.packets).padStart(7)}  sigs ${s.signatures.length}`)
+    out.push(`    ${s.ip.padEnd(39)} ${paint.level(s.dangerLevel, `DL ${s.dangerLevel}`)}  packets ${String(s.packets).padStart(7)}  sigs ${s.signatures.length}`)
   }
   out.push('')
-  out.push('[+] Top scanned ports:')
+  out.push(h('Top scanned ports:'))
   if (r.topPorts.length === 0) out.push('    [none]')
   for (const p of r.topPorts.slice(0, opts.top)) out.push(`    ${p.protocol.padEnd(7)} ${String(p.port).padStart(5)}  ${p.packets} packets`)
   out.push('')
-  out.push('[+] Log prefixes:')
+  out.push(h('Log prefixes:'))
   out.push(...wrap(counts(sum.logPrefixes), '    '))
-  out.push('[+] Protocols:')
+  out.push(h('Protocols:'))
   out.push(...wrap(counts(sum.protocols), '    '))
-  out.push('[+] Syslog hosts:')
+  out.push(h('Syslog hosts:'))
   out.push(...wrap(counts(sum.hosts), '    '))
   if (r.malformed.length > 0) {
-    out.push('[+] Malformed lines (first ones):')
+    out.push(h('Malformed lines (first ones):'))
     for (const m of r.malformed) out.push(...wrap(`${terminalSafe(m.where)}: ${terminalSafe(m.error)}`, '      ', '    '))
   }
   out.push('')
-  out.push('[+] Source detail:')
+  out.push(h('Source detail:'))
   if (r.sources.length === 0) out.push('    [none]')
   for (const s of r.sources) {
-    out.push(...sourceBlock(s))
+    out.push(...sourceBlock(s, paint))
     out.push('')
   }
   return `${out.join('\n')}\n`

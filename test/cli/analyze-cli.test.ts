@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, test } from 'vitest'
@@ -143,6 +143,15 @@ describe('default input', () => {
 })
 
 describe('text report', () => {
+  test('colour only when asked for (FORCE_COLOR) and never with NO_COLOR or into a file', () => {
+    const esc = /\u001b\[/
+    expect(cli(['analyze', scan150], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toMatch(esc)
+    expect(cli(['analyze', scan150], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout).not.toMatch(esc)
+    expect(cli(['analyze', scan150], { env: { NO_COLOR: '' } }).stdout).not.toMatch(esc)
+    const txt = path.join(dir, 'coloured.txt')
+    cli(['analyze', scan150, '-o', txt], { env: { NO_COLOR: '', FORCE_COLOR: '1' } })
+    expect(readFileSync(txt, 'utf8')).not.toMatch(esc)
+  })
   test('control characters from the log are shown escaped and lines fit 80 columns', () => {
     const hostile = tcpLine({ dport: 1, prefix: 'EVIL\u001b[2J\u202eX ' })
     const p = file('hostile.log', `${[hostile, ...range(10, 2).map((d) => tcpLine({ dport: d, prefix: 'EVIL\u001b[2J\u202eX ' }))].join('\n')}\n`)
