@@ -43,13 +43,21 @@ function destination(p: PairState): DestinationV1 {
   }
 }
 
-function scanTypes(src: SourceState): { types: string[]; nmap: string[] } {
-  const seen = new Set<ScanType>()
-  for (const flags of src.tcpFlags.keys()) {
+// SYN, ACK and UDP are what ordinary stacks send, so they make a scan type only from DANGER_LEVEL1
+// packets of that class (one ACK among a protocol scan's probes is not an ACK scan); the classes no
+// ordinary stack sends (FIN, XMAS, NULL, MAIMON, SYN-FIN, OS-PROBE) count from the first packet.
+const COMMON: ReadonlySet<ScanType> = new Set(['SYN', 'ACK', 'UDP'])
+
+function scanTypes(src: SourceState, settings: Settings): { types: string[]; nmap: string[] } {
+  const min = settings.detection.dangerLevels[0]!
+  const counts = new Map<ScanType, number>()
+  for (const [flags, n] of src.tcpFlags) {
     const t = tcpScanType(flags)
-    if (t !== null) seen.add(t)
+    if (t !== null) counts.set(t, (counts.get(t) ?? 0) + n)
   }
-  if (src.udpPackets > 0) seen.add('UDP')
+  if (src.udpPackets > 0) counts.set('UDP', src.udpPackets)
+  const seen = new Set<ScanType>()
+  for (const [t, n] of counts) if (!COMMON.has(t) || n >= min) seen.add(t)
   if (src.protocolScan) seen.add('IP-PROTOCOL')
   if (src.sweep) seen.add('SWEEP')
   const types = SCAN_TYPES.filter((t) => seen.has(t))
@@ -122,7 +130,7 @@ function signatures(src: SourceState): SignatureHitV1[] {
 }
 
 function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null): SourceV1 {
-  const { types, nmap } = scanTypes(src)
+  const { types, nmap } = scanTypes(src, settings)
   const dests = [...src.pairs.values()].sort((a, b) => b.packets - a.packets || compareIp(a.dst, b.dst)).map(destination)
   return {
     ip: src.ip,

@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { analyze } from '../../src/analyze.js'
+import type { ConfigOverrides } from '../../src/config/bundle.js'
+import { fixedClock } from '../../src/core/clock.js'
+import type { ReportV1 } from '../../src/report/model.js'
+
+// The golden cases: every capture in test/fixtures/captures with default settings, plus variants
+// that pin a setting's effect on real output. Expected reports live in test/fixtures/expected;
+// `npm run fixtures:update` rewrites them (review the diff before committing).
+
+export const CAPTURES = fileURLToPath(new URL('../fixtures/captures/', import.meta.url))
+export const EXPECTED = fileURLToPath(new URL('../fixtures/expected/', import.meta.url))
+
+export interface GoldenCase {
+  name: string
+  capture: string
+  overrides: ConfigOverrides
+}
+
+const VARIANTS: GoldenCase[] = [
+  { name: 'ack-scan.conntrack-ignore', capture: 'ack-scan.log', overrides: { conntrack: 'ignore' } },
+  { name: 'conntrack-leftovers.conntrack-keep', capture: 'conntrack-leftovers.log', overrides: { conntrack: 'keep' } },
+  { name: 'sample.min-dl-2', capture: 'sample.log', overrides: { minDangerLevel: 2 } },
+]
+
+export function goldenCases(): GoldenCase[] {
+  const plain = readdirSync(CAPTURES)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.log$/, ''), capture: f, overrides: {} }))
+  return [...plain, ...VARIANTS]
+}
+
+/** Analyses a golden case like `portsleuth analyze --year 2026 --format json` and normalises volatile values. */
+export async function goldenReport(c: GoldenCase): Promise<ReportV1> {
+  const outcome = await analyze({
+    files: [path.join(CAPTURES, c.capture)],
+    journal: false,
+    config: { configFile: null, psadDir: null, overrides: c.overrides },
+    since: null,
+    until: null,
+    year: 2026,
+    fields: null,
+    maxLineLength: 16384,
+    version: '0.0.0-test',
+    clock: fixedClock(Date.UTC(2026, 10, 22, 12)),
+  })
+  const r = outcome.report
+  return { ...r, inputs: r.inputs.map((i) => ({ ...i, name: path.basename(i.name) })) }
+}
