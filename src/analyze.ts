@@ -25,6 +25,8 @@ export interface AnalyzeRequest {
   year: number | undefined
   fields: string | null
   maxLineLength: number
+  /** Parsing threads for file inputs (0 or absent: parse on the main thread). */
+  threads?: number
   version: string
   clock: Clock
   onEvent?: (e: DangerEvent) => void
@@ -134,6 +136,7 @@ export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Pr
     onEvent: req.onEvent,
     onRawBytes: req.onRawBytes,
     onLines: req.onLines,
+    threads: req.threads,
     onPacket: hooks.onPacket ?? undefined,
     afterChunk: hooks.afterChunk,
   })

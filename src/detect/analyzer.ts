@@ -80,6 +80,32 @@ export class Analyzer {
     else this.sink?.(result)
   }
 
+  /** True when the filters need each line's text (FW_MSG_SEARCH), so lines cannot be parsed elsewhere. */
+  get needsLineText(): boolean {
+    return this.filter.needsLine
+  }
+
+  /** Processes a packet parsed on another thread; it counts as one line read. */
+  packet(p: Packet): void {
+    this.linesRead++
+    const reason = this.filter.check(p, '') ?? ingest(this.engine, p)
+    if (reason !== null) this.skip(reason)
+    else this.sink?.(p)
+  }
+
+  /** Adds lines counted on another thread that gave no packet, by reason. */
+  addSkipped(counts: Readonly<Record<string, number>>): void {
+    for (const [reason, n] of Object.entries(counts)) {
+      this.linesRead += n
+      this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + n)
+    }
+  }
+
+  /** Records a malformed line found on another thread (the first ones are kept). */
+  addMalformed(where: string, error: string): void {
+    if (this.malformed.length < MAX_SAMPLES) this.malformed.push({ where, error })
+  }
+
   /** Counts a line that was longer than the limit and never parsed. */
   overlong(): void {
     this.linesRead++

@@ -54,7 +54,8 @@ export const NMAP_OPTION: Readonly<Partial<Record<ScanType, string>>> = {
  */
 export function synStyle(pkt: Packet): 'raw' | 'stack' | null {
   let tcpHeader: number
-  if (pkt.tcpOpts !== null) tcpHeader = 20 + (pkt.tcpOpts.replace(/ /g, '').length >> 1)
+  const optBytes = pkt.tcpOptsBytes
+  if (optBytes >= 0) tcpHeader = 20 + optBytes
   else if (pkt.len > 0 && !pkt.ipv6 && pkt.ipOpts === '') tcpHeader = pkt.len - 20
   else if (pkt.len > 0 && pkt.ipv6 && pkt.extHeaders === 0) tcpHeader = pkt.len - 40
   else return null

@@ -3,12 +3,10 @@ import type { Reputation } from '../config/reputation.js'
 import type { SnortRuleDl } from '../config/snort-rule-dl.js'
 import type { SnortRuleInfo } from '../config/snort-rules.js'
 import type { DetectionSettings } from '../config/settings.js'
-import { formatIPv4 } from '../parse/address.js'
 import {
   type Packet, ACK, CWR, ECE, RST, SYN,
   PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE,
 } from '../parse/packet.js'
-import { protoName } from '../parse/protocols.js'
 import { synStyle } from './classifier.js'
 import { checkIcmp } from './icmp-types.js'
 import { newOsState, observeSyn, type OsDatabase } from './os/index.js'
@@ -16,7 +14,9 @@ import { isSweepWide, pairLevel, portRange } from './scorer.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
-import { bump, newPair, newSource, protoCount, type PairState, type PortRange, type SourceState } from './state.js'
+import { SourceTable } from './source-table.js'
+import { keyText, newPair, newSource, protoCount, type AddressKey, type PairState, type SourceState } from './state.js'
+import { Tally } from './tally.js'
 
 // The detection engine is a reducer: `ingest(state, packet)` updates the state in place and reports
 // danger-level changes through `onEvent`. It reads no files, no process state and no clock: time is
@@ -36,11 +36,12 @@ export interface Totals {
   packets: number
   firstSeen: number
   lastSeen: number
-  hosts: Map<string, number>
-  protocols: Map<string, number>
-  prefixes: Map<string, number>
-  /** Key: protocol × 65536 + destination port. */
-  ports: Map<number, number>
+  hosts: Tally<string>
+  /** Packets per IP protocol number. */
+  protocols: Float64Array
+  prefixes: Tally<string>
+  /** Packets per destination port, by protocol. */
+  ports: { tcp: Uint32Array; udp: Uint32Array; udplite: Uint32Array }
   /** A TCP line with logged options was seen (psad's condition for its Masscan heuristic). */
   tcpOptionsSeen: boolean
   /** SYNs whose logged TCP options could not be decoded (so could not be fingerprinted). */
@@ -58,13 +59,16 @@ export interface EngineState {
   readonly os: OsDatabase | null
   /** Event clock: the latest timestamp seen, in epoch ms (0 before the first). */
   now: number
-  readonly sources: Map<number | string, SourceState>
+  readonly sources: SourceTable<SourceState>
   readonly totals: Totals
   onEvent: ((e: DangerEvent) => void) | null
   readonly hits: Signature[]
   readonly lists: DetectionLists
   /** auto_dl candidates per source key (computed once per source, also for ignored ones). */
-  readonly autoDlCache: Map<number | string, readonly AutoDlEntry[]>
+  readonly autoDlCache: SourceTable<readonly AutoDlEntry[]>
+  /** The timeline row of the last packet's minute (consecutive packets share it). */
+  lastMinute: number
+  lastRow: number[] | undefined
 }
 
 /** psad's per-source lists and Snort data; each may be absent. */
@@ -94,20 +98,22 @@ export function createEngine(
 ): EngineState {
   return {
     lists,
-    autoDlCache: new Map(),
+    autoDlCache: new SourceTable(),
+    lastMinute: Number.NaN,
+    lastRow: undefined,
     settings,
     signatures: settings.signatures ? signatures : null,
     os: settings.os ? os : null,
     now: 0,
-    sources: new Map(),
+    sources: new SourceTable(),
     totals: {
       packets: 0,
       firstSeen: Number.NaN,
       lastSeen: Number.NaN,
-      hosts: new Map(),
-      protocols: new Map(),
-      prefixes: new Map(),
-      ports: new Map(),
+      hosts: new Tally(MAX_LABELS, 'other'),
+      protocols: new Float64Array(256),
+      prefixes: new Tally(MAX_LABELS, 'other'),
+      ports: { tcp: new Uint32Array(65536), udp: new Uint32Array(65536), udplite: new Uint32Array(65536) },
       tcpOptionsSeen: false,
       tcpOptionsUndecodable: 0,
       timeline: new Map(),
@@ -121,13 +127,7 @@ function raise(state: EngineState, src: SourceState, level: number, reason: stri
   if (level <= src.dl) return
   const from = src.dl
   src.dl = level
-  src.dlReasons.add(reason)
-  state.onEvent?.({ ip: src.ip, from, to: level, time: state.now, reason })
-}
-
-function widen(r: PortRange, port: number): void {
-  if (r.lo < 0 || port < r.lo) r.lo = port
-  if (port > r.hi) r.hi = port
+  state.onEvent?.({ ip: keyText(src.key), from, to: level, time: state.now, reason })
 }
 
 function closeWindow(pair: PairState): void {
@@ -143,7 +143,7 @@ function closeWindow(pair: PairState): void {
 function expire(src: SourceState, now: number, timeoutMs: number): void {
   if (src.live === 0 || now - src.oldestLive <= timeoutMs) return
   let oldest = Infinity
-  for (const pair of src.pairs.values()) {
+  for (const pair of src.pairs) {
     if (pair.wPackets === 0) continue
     if (now - pair.wLast > timeoutMs) {
       closeWindow(pair)
@@ -168,11 +168,11 @@ function sourceOf(state: EngineState, pkt: Packet, time: number): SourceState {
   const key = pkt.ipv6 ? pkt.src : pkt.srcNum
   let src = state.sources.get(key)
   if (src === undefined) {
-    src = newSource(pkt.ipv6 ? pkt.src : formatIPv4(pkt.srcNum), pkt.ipv6, time)
+    src = newSource(key, time)
     state.sources.set(key, src)
     // A reputation listing depends only on the address and DLs never drop, so once per source is
     // what psad's per-packet check amounts to.
-    const listed = state.lists.reputation?.matches(src.ip, pkt.ipv6 ? -1 : pkt.srcNum) ?? []
+    const listed = state.lists.reputation?.matches(pkt.ipv6 ? pkt.src : '', pkt.ipv6 ? -1 : pkt.srcNum) ?? []
     if (listed.length > 0) {
       src.reputation = listed.map((m) => ({ feed: m.feed, dl: m.dl, network: m.network }))
       raise(state, src, Math.max(...listed.map((m) => m.dl)), 'reputation')
@@ -194,13 +194,29 @@ function autoDlFor(state: EngineState, pkt: Packet): ReturnType<typeof AutoDl.pi
   return candidates.length === 0 ? null : AutoDl.pick(candidates, pkt.proto, pkt.dport)
 }
 
+// Most sources talk to one or two destinations: a short list is searched directly, a Map is built
+// only for sources with more than a handful.
+const INLINE_PAIRS = 8
+
 function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number): PairState | null {
   const key = pkt.ipv6 ? pkt.dst : pkt.dstNum
-  let pair = src.pairs.get(key)
+  const pairs = src.pairs
+  let pair: PairState | undefined
+  if (src.pairIndex !== null) pair = src.pairIndex.get(key)
+  else {
+    for (let i = 0; i < pairs.length; i++) {
+      if (pairs[i]!.dst === key) {
+        pair = pairs[i]
+        break
+      }
+    }
+  }
   if (pair === undefined) {
-    if (src.pairs.size >= state.settings.maxDestinations) return null
-    pair = newPair(pkt.ipv6 ? pkt.dst : formatIPv4(pkt.dstNum), time)
-    src.pairs.set(key, pair)
+    if (pairs.length >= state.settings.maxDestinations) return null
+    pair = newPair(key, time)
+    pairs.push(pair)
+    if (src.pairIndex !== null) src.pairIndex.set(key, pair)
+    else if (pairs.length > INLINE_PAIRS) src.pairIndex = new Map(pairs.map((p) => [p.dst, p]))
   }
   return pair
 }
@@ -209,11 +225,15 @@ function countTotals(t: Totals, pkt: Packet, time: number): void {
   t.packets++
   if (!(time >= t.firstSeen)) t.firstSeen = time
   if (!(time <= t.lastSeen)) t.lastSeen = time
-  bump(t.hosts, pkt.host === '' ? 'unknown' : pkt.host, MAX_LABELS, 'other')
-  bump(t.protocols, protoName(pkt.proto), MAX_LABELS, 'other')
-  if (pkt.prefix !== '') bump(t.prefixes, pkt.prefix, MAX_LABELS, 'other')
-  if (pkt.dport >= 0) bump(t.ports, pkt.proto * 65536 + pkt.dport, 65536 * 3, -1)
-  if (pkt.tcpOpts !== null) t.tcpOptionsSeen = true
+  t.hosts.add(pkt.host === '' ? 'unknown' : pkt.host)
+  t.protocols[pkt.proto]!++
+  if (pkt.prefix !== '') t.prefixes.add(pkt.prefix)
+  if (pkt.dport >= 0) {
+    if (pkt.proto === PROTO_TCP) t.ports.tcp[pkt.dport]!++
+    else if (pkt.proto === PROTO_UDP) t.ports.udp[pkt.dport]!++
+    else if (pkt.proto === PROTO_UDPLITE) t.ports.udplite[pkt.dport]!++
+  }
+  if (pkt.tcpOptsBytes >= 0) t.tcpOptionsSeen = true
 }
 
 function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: Packet, now: number): void {
@@ -242,9 +262,17 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
     ;(pair.wOtherProtos ??= new Set()).add(pkt.proto)
   }
   if (pkt.dport >= 0) {
-    if (pkt.proto === PROTO_TCP) widen(pair.tcp, pkt.dport)
-    else if (pkt.proto === PROTO_UDP) widen(pair.udp, pkt.dport)
-    else if (pkt.proto === PROTO_UDPLITE) widen(pair.udplite, pkt.dport)
+    const port = pkt.dport
+    if (pkt.proto === PROTO_TCP) {
+      if (pair.tcpLo < 0 || port < pair.tcpLo) pair.tcpLo = port
+      if (port > pair.tcpHi) pair.tcpHi = port
+    } else if (pkt.proto === PROTO_UDP) {
+      if (pair.udpLo < 0 || port < pair.udpLo) pair.udpLo = port
+      if (port > pair.udpHi) pair.udpHi = port
+    } else if (pkt.proto === PROTO_UDPLITE) {
+      if (pair.uliteLo < 0 || port < pair.uliteLo) pair.uliteLo = port
+      if (port > pair.uliteHi) pair.uliteHi = port
+    }
     if (pair.wLo < 0 || pkt.dport < pair.wLo) pair.wLo = pkt.dport
     if (pkt.dport > pair.wHi) pair.wHi = pkt.dport
   }
@@ -253,13 +281,13 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
 function classify(state: EngineState, src: SourceState, pair: PairState | null, pkt: Packet): void {
   if (pkt.proto === PROTO_UDP || pkt.proto === PROTO_UDPLITE) src.udpPackets++
   if (pkt.proto !== PROTO_TCP || pkt.flags < 0) return
-  bump(src.tcpFlags, pkt.flags, 256, 0)
+  ;(src.tcpFlags ??= new Tally(256, 0)).add(pkt.flags)
   const plain = pkt.flags & ~(CWR | ECE)
   if (plain === SYN) {
     const style = synStyle(pkt)
     if (style === 'raw') src.rawSyns++
     else if (style === 'stack') src.stackSyns++
-    if (pkt.tcpOpts === null && state.settings.expectTcpOptions) src.synsWithoutOptions++
+    if (pkt.tcpOptsBytes < 0 && state.settings.expectTcpOptions) src.synsWithoutOptions++
   }
   if (pkt.ipv6 && pkt.emptyExtHeaders >= 7) src.topera++
   if (state.os !== null && plain & SYN && !(plain & ACK)) {
@@ -316,23 +344,32 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     ;(src.autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
     raise(state, src, autoDl.dl, 'auto-dl')
   }
-  bump(src.chains, pkt.chain, 3, pkt.chain)
-  if (pkt.prefix !== '') bump(src.prefixes, pkt.prefix, MAX_SOURCE_LABELS, 'other')
+  if (pkt.chain === 'INPUT') src.inputPackets++
+  else if (pkt.chain === 'OUTPUT') src.outputPackets++
+  else src.forwardPackets++
+  if (pkt.prefix !== '') {
+    if (src.prefixPackets === 0 || pkt.prefix === src.prefix) {
+      src.prefix = pkt.prefix
+      src.prefixPackets++
+    } else (src.prefixes ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(pkt.prefix)
+  }
   countTotals(state.totals, pkt, time)
 
-  for (const sig of hits) {
-    const hit = src.signatures.get(sig.key)
-    if (hit === undefined) src.signatures.set(sig.key, { sig, count: 1 })
-    else hit.count++
+  if (hits.length > 0) {
+    const found = (src.signatures ??= new Map())
+    for (const sig of hits) {
+      const hit = found.get(sig.key)
+      if (hit === undefined) found.set(sig.key, { sig, count: 1 })
+      else hit.count++
+    }
   }
   if (sigDl > 0) raise(state, src, sigDl, 'signature')
   if (icmp !== 'ok') {
     const key = (pkt.ipv6 ? 1 << 16 : 0) | (pkt.icmpType << 8) | pkt.icmpCode
-    const rec = src.invalidIcmp.get(key)
+    const found = (src.invalidIcmp ??= new Map())
+    const rec = found.get(key)
     if (rec !== undefined) rec.count++
-    else if (src.invalidIcmp.size < MAX_SOURCE_LABELS) {
-      src.invalidIcmp.set(key, { v6: pkt.ipv6, type: pkt.icmpType, code: pkt.icmpCode, kind: icmp, count: 1 })
-    }
+    else if (found.size < MAX_SOURCE_LABELS) found.set(key, { v6: pkt.ipv6, type: pkt.icmpType, code: pkt.icmpCode, kind: icmp, count: 1 })
     raise(state, src, 2, 'invalid-icmp')
   }
 
@@ -345,13 +382,15 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     accumulate(state, src, pair, pkt, now)
     if (!wasWide && isSweepWide(src.live, s)) {
       // The sweep gate just opened: every open pair now counts (psad scores all pairs at batch end).
-      for (const p of src.pairs.values()) if (p.wPackets > 0) scorePair(state, src, p)
+      for (const p of src.pairs) if (p.wPackets > 0) scorePair(state, src, p)
     } else scorePair(state, src, pair)
   }
   if (Number.isFinite(time)) {
     const minute = Math.floor(time / 60_000)
-    let row = state.totals.timeline.get(minute)
+    let row = minute === state.lastMinute ? state.lastRow : state.totals.timeline.get(minute)
     if (row === undefined) state.totals.timeline.set(minute, (row = [0, 0, 0, 0, 0, 0]))
+    state.lastMinute = minute
+    state.lastRow = row
     row[src.dl]!++
   }
   return null

@@ -94,7 +94,7 @@ function compile(field: string, criterion: string): (p: Packet) => boolean {
   } else if (ADDRESS_FIELDS.has(field)) {
     const net: Network | null = parseNetwork(c)
     if (net === null) throw new UsageError(`--fields: '${c}' is not an address or network for ${field.toUpperCase()}`)
-    test = field === 'src' ? (p) => containsAddress(net, p.src, p.srcNum) : (p) => containsAddress(net, p.dst, p.dstNum)
+    test = field === 'src' ? (p) => containsAddress(net, p.ipv6 ? p.src : '', p.srcNum) : (p) => containsAddress(net, p.ipv6 ? p.dst : '', p.dstNum)
   } else {
     test = (p) => String(get(p)) === c
   }

@@ -62,7 +62,7 @@ export class PacketFilter {
       }
     }
     if (f.restrictIp.length > 0) {
-      const inside = f.restrictIp.some((net) => containsAddress(net, p.src, p.srcNum) || containsAddress(net, p.dst, p.dstNum))
+      const inside = f.restrictIp.some((net) => containsAddress(net, p.ipv6 ? p.src : '', p.srcNum) || containsAddress(net, p.ipv6 ? p.dst : '', p.dstNum))
       if (!inside) return 'restrict-ip'
     }
     if (f.since !== null || f.until !== null) {

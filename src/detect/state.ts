@@ -1,21 +1,33 @@
+import { formatIPv4 } from '../parse/address.js'
 import type { OsState } from './os/index.js'
 import type { Signature } from './signatures/types.js'
+import type { Tally } from './tally.js'
 
-/** Port range of one protocol to one destination; lo = -1 when no port was seen. */
-export interface PortRange {
-  lo: number
-  hi: number
+// Per-source and per-destination state. A run may track a million sources, so the common case is
+// kept small: plain numeric fields, one inline destination list, and every collection (flag tally,
+// prefixes beyond the first, signature hits, ICMP findings) created only when first needed.
+
+/** An address key: an IPv4 address as a uint32 number, or canonical IPv6 text. */
+export type AddressKey = number | string
+
+/** Returns the text of an address key. */
+export function keyText(key: AddressKey): string {
+  return typeof key === 'number' ? formatIPv4(key) : key
 }
 
 /** Everything known about one (source, destination) pair: cumulative totals plus the scoring window. */
 export interface PairState {
-  dst: string
+  dst: AddressKey
   packets: number
   firstSeen: number
   lastSeen: number
-  tcp: PortRange
-  udp: PortRange
-  udplite: PortRange
+  /** Destination port ranges per protocol; lo = -1 when no port was seen. */
+  tcpLo: number
+  tcpHi: number
+  udpLo: number
+  udpHi: number
+  uliteLo: number
+  uliteHi: number
   /** Distinct IP protocols (bit per common protocol, plus `otherProtos` for the rest). */
   protoBits: number
   otherProtos: Set<number> | null
@@ -45,20 +57,21 @@ export interface SignatureHit {
 
 /** Everything known about one source address. Memory is bounded by `maxDestinations`. */
 export interface SourceState {
-  ip: string
+  key: AddressKey
   v6: boolean
   dl: number
   packets: number
   firstSeen: number
   lastSeen: number
-  pairs: Map<number | string, PairState>
+  /** Destinations in first-seen order; `pairIndex` is built once there are more than a few. */
+  pairs: PairState[]
+  pairIndex: Map<AddressKey, PairState> | null
   /** Packets to destinations beyond `maxDestinations` (counted, not itemised). */
   untrackedPackets: number
-  untrackedDestinations: number
   /** Pairs whose scoring window is open, and a lower bound of their last-packet times. */
   live: number
   oldestLive: number
-  tcpFlags: Map<number, number>
+  tcpFlags: Tally<number> | null
   udpPackets: number
   rawSyns: number
   stackSyns: number
@@ -67,32 +80,36 @@ export interface SourceState {
   sweep: boolean
   mirai: number
   topera: number
-  chains: Map<string, number>
-  prefixes: Map<string, number>
-  signatures: Map<string, SignatureHit>
-  invalidIcmp: Map<number, InvalidIcmp>
-  /** Reasons the DL was raised, first occurrence each ("signature", "invalid-icmp", "scan", …). */
-  dlReasons: Set<string>
+  inputPackets: number
+  outputPackets: number
+  forwardPackets: number
+  /** The first log prefix and its count inline; further prefixes in `prefixes`. */
+  prefix: string
+  prefixPackets: number
+  prefixes: Tally<string> | null
+  signatures: Map<string, SignatureHit> | null
+  invalidIcmp: Map<number, InvalidIcmp> | null
   /** Passive OS fingerprint state, created at the source's first SYN. */
   os: OsState | null
-  /** auto_dl entries that raised this source (file:line → text), and reputation lists it is on. */
+  /** auto_dl entries that raised this source (file:line → network), and reputation lists it is on. */
   autoDl: Map<string, string> | null
   reputation: readonly { feed: string; dl: number; network: string }[]
 }
 
-export function newRange(): PortRange {
-  return { lo: -1, hi: -1 }
-}
+const NO_LISTINGS: SourceState['reputation'] = []
 
-export function newPair(dst: string, time: number): PairState {
+export function newPair(dst: AddressKey, time: number): PairState {
   return {
     dst,
     packets: 0,
     firstSeen: time,
     lastSeen: time,
-    tcp: newRange(),
-    udp: newRange(),
-    udplite: newRange(),
+    tcpLo: -1,
+    tcpHi: -1,
+    udpLo: -1,
+    udpHi: -1,
+    uliteLo: -1,
+    uliteHi: -1,
     protoBits: 0,
     otherProtos: null,
     wPackets: 0,
@@ -105,20 +122,20 @@ export function newPair(dst: string, time: number): PairState {
   }
 }
 
-export function newSource(ip: string, v6: boolean, time: number): SourceState {
+export function newSource(key: AddressKey, time: number): SourceState {
   return {
-    ip,
-    v6,
+    key,
+    v6: typeof key === 'string',
     dl: 0,
     packets: 0,
     firstSeen: time,
     lastSeen: time,
-    pairs: new Map(),
+    pairs: [],
+    pairIndex: null,
     untrackedPackets: 0,
-    untrackedDestinations: 0,
     live: 0,
     oldestLive: Infinity,
-    tcpFlags: new Map(),
+    tcpFlags: null,
     udpPackets: 0,
     rawSyns: 0,
     stackSyns: 0,
@@ -127,23 +144,18 @@ export function newSource(ip: string, v6: boolean, time: number): SourceState {
     sweep: false,
     mirai: 0,
     topera: 0,
-    chains: new Map(),
-    prefixes: new Map(),
-    signatures: new Map(),
-    invalidIcmp: new Map(),
-    dlReasons: new Set(),
+    inputPackets: 0,
+    outputPackets: 0,
+    forwardPackets: 0,
+    prefix: '',
+    prefixPackets: 0,
+    prefixes: null,
+    signatures: null,
+    invalidIcmp: null,
     os: null,
     autoDl: null,
-    reputation: [],
+    reputation: NO_LISTINGS,
   }
-}
-
-/** Adds one to a counter map, refusing new keys past `limit` (they go to the `other` key). */
-export function bump<K>(map: Map<K, number>, key: K, limit: number, other: K, by = 1): void {
-  const cur = map.get(key)
-  if (cur !== undefined) map.set(key, cur + by)
-  else if (map.size < limit) map.set(key, by)
-  else map.set(other, (map.get(other) ?? 0) + by)
 }
 
 /** Returns the number of distinct protocols in a protocol bit set plus its overflow set. */
@@ -151,4 +163,11 @@ export function protoCount(bits: number, other: Set<number> | null): number {
   let n = other === null ? 0 : other.size
   for (let b = bits; b !== 0; b &= b - 1) n++
   return n
+}
+
+/** Returns [prefix, packets] pairs of a source, the inline first prefix included. */
+export function sourcePrefixes(src: SourceState): [string, number][] {
+  const out: [string, number][] = src.prefixPackets > 0 ? [[src.prefix, src.prefixPackets]] : []
+  if (src.prefixes !== null) out.push(...src.prefixes.entries())
+  return out
 }

@@ -67,6 +67,8 @@ export interface Packet {
   ack: number
   /** Hex of the TCP options (`--log-tcp-options`); null when the line has no TCP options blob. */
   tcpOpts: string | null
+  /** Length in bytes of the logged TCP options, -1 when none were logged (no hex decoding needed). */
+  readonly tcpOptsBytes: number
   udpLen: number
   icmpType: number
   icmpCode: number
@@ -168,6 +170,11 @@ class LogPacket implements Packet {
 
   set ipOpts(v: string) {
     this.ipOptsText = v
+  }
+
+  get tcpOptsBytes(): number {
+    if (this.tcpOptsText !== undefined) return this.tcpOptsText === null ? -1 : this.tcpOptsText.length >> 1
+    return this.tcpOptsStart < 0 ? -1 : (this.tcpOptsEnd - this.tcpOptsStart) >> 1
   }
 
   get tcpOpts(): string | null {

@@ -175,6 +175,36 @@ function isTag(b: Uint8Array, start: number, end: number): boolean {
 export class HeaderParser {
   private readonly hosts = new RecentText(4, latin1)
   private readonly tags = new RecentText(4, latin1)
+  // The previous line's timestamp bytes and time: lines within one second share them.
+  private readonly stamp = new Uint8Array(48)
+  private stampLen = 0
+  private stampTime = 0
+  private stampCtx: TimeContext | null = null
+  private stampRef = Number.NaN
+
+  // timeAt with a one-line memory; compared from the end, where timestamps of different lines differ.
+  private timeAtCached(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+    const n = this.stampLen
+    if (n > 0 && ctx === this.stampCtx && ctx.reference === this.stampRef && i + n <= end && (i + n === end || b[i + n] === SP)) {
+      let k = n - 1
+      while (k >= 0 && b[i + k] === this.stamp[k]) k--
+      if (k < 0) {
+        timeEnd = i + n
+        timeValue = this.stampTime
+        return true
+      }
+    }
+    if (!timeAt(b, i, end, ctx)) return false
+    const len = timeEnd - i
+    if (len <= this.stamp.length) {
+      for (let k = 0; k < len; k++) this.stamp[k] = b[i + k]!
+      this.stampLen = len
+      this.stampTime = timeValue
+      this.stampCtx = ctx
+      this.stampRef = ctx.reference
+    }
+    return true
+  }
 
   /** Fills `out` from the head of b[start,end); unknown heads give time NaN and msgStart = start. */
   parse(b: Uint8Array, start: number, end: number, ctx: TimeContext, out: Header): void {
@@ -191,7 +221,7 @@ export class HeaderParser {
         if (b[i] === 49 && b[i + 1] === SP) return this.rfc5424(b, i + 2, end, ctx, out)
       }
     }
-    let ok = timeAt(b, i, end, ctx)
+    let ok = this.timeAtCached(b, i, end, ctx)
     if (!ok && i === start) {
       if (b[i] === 91) {
         // dmesg or journalctl short-monotonic: uptime only.

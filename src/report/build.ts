@@ -2,8 +2,10 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import type { PairState, PortRange, SourceState } from '../detect/state.js'
-import { flagsText, PROTO_TCP, PROTO_UDP } from '../parse/packet.js'
+import { keyText, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import type { Totals } from '../detect/engine.js'
+import { flagsText } from '../parse/packet.js'
+import { protoName } from '../parse/protocols.js'
 import { isoUtc } from '../parse/time.js'
 import type { AnalysisResult } from '../pipeline.js'
 import {
@@ -13,13 +15,13 @@ import {
 
 const TOP_PORTS = 50
 
-function ports(r: PortRange): string | null {
-  if (r.lo < 0) return null
-  return r.lo === r.hi ? String(r.lo) : `${r.lo}-${r.hi}`
+function ports(lo: number, hi: number): string | null {
+  if (lo < 0) return null
+  return lo === hi ? String(lo) : `${lo}-${hi}`
 }
 
-function record<K>(map: Map<K, number>, name: (k: K) => string = String): Record<string, number> {
-  const entries = [...map.entries()].map(([k, v]) => [name(k), v] as const)
+function record<K>(pairs: Iterable<readonly [K, number]>, name: (k: K) => string = String): Record<string, number> {
+  const entries = [...pairs].map(([k, v]) => [name(k), v] as const)
   entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   return Object.fromEntries(entries)
 }
@@ -32,11 +34,11 @@ function destination(p: PairState): DestinationV1 {
   let protocols = p.otherProtos?.size ?? 0
   for (let b = p.protoBits; b !== 0; b &= b - 1) protocols++
   return {
-    ip: p.dst,
+    ip: keyText(p.dst),
     packets: p.packets,
-    tcpPorts: ports(p.tcp),
-    udpPorts: ports(p.udp),
-    udplitePorts: ports(p.udplite),
+    tcpPorts: ports(p.tcpLo, p.tcpHi),
+    udpPorts: ports(p.udpLo, p.udpHi),
+    udplitePorts: ports(p.uliteLo, p.uliteHi),
     protocols,
     firstSeen: isoUtc(p.firstSeen),
     lastSeen: isoUtc(p.lastSeen),
@@ -51,7 +53,7 @@ const COMMON: ReadonlySet<ScanType> = new Set(['SYN', 'ACK', 'UDP'])
 function scanTypes(src: SourceState, settings: Settings): { types: string[]; nmap: string[] } {
   const min = settings.detection.dangerLevels[0]!
   const counts = new Map<ScanType, number>()
-  for (const [flags, n] of src.tcpFlags) {
+  for (const [flags, n] of src.tcpFlags?.entries() ?? []) {
     const t = tcpScanType(flags)
     if (t !== null) counts.set(t, (counts.get(t) ?? 0) + n)
   }
@@ -77,22 +79,22 @@ function scanTypes(src: SourceState, settings: Settings): { types: string[]; nma
 function sweepFinding(src: SourceState, settings: Settings): FindingV1 | null {
   if (!src.sweep) return null
   const hosts = new Map<string, number>()
-  for (const p of src.pairs.values()) {
-    for (const [proto, r] of [['tcp', p.tcp], ['udp', p.udp]] as const) {
-      if (r.lo >= 0 && r.hi - r.lo === settings.detection.portRangeSweepThreshold) {
-        const key = r.lo === r.hi ? `${proto}/${r.lo}` : `${proto}/${r.lo}-${r.hi}`
+  for (const p of src.pairs) {
+    for (const [proto, lo, hi] of [['tcp', p.tcpLo, p.tcpHi], ['udp', p.udpLo, p.udpHi]] as const) {
+      if (lo >= 0 && hi - lo === settings.detection.portRangeSweepThreshold) {
+        const key = lo === hi ? `${proto}/${lo}` : `${proto}/${lo}-${hi}`
         hosts.set(key, (hosts.get(key) ?? 0) + 1)
       }
     }
   }
   const widest = [...hosts.entries()].sort((a, b) => b[1] - a[1])[0]
   const what = widest === undefined ? 'a single port' : `${widest[0]} on ${widest[1]} hosts`
-  return { kind: 'port-sweep', message: `port sweep: ${what} (${src.pairs.size} destinations in all)` }
+  return { kind: 'port-sweep', message: `port sweep: ${what} (${src.pairs.length} destinations in all)` }
 }
 
 function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): FindingV1[] {
   const out: FindingV1[] = []
-  for (const inv of [...src.invalidIcmp.values()].sort((a, b) => a.type - b.type || a.code - b.code)) {
+  for (const inv of [...(src.invalidIcmp?.values() ?? [])].sort((a, b) => a.type - b.type || a.code - b.code)) {
     const family = inv.v6 ? 'ICMPv6' : 'ICMP'
     const name = icmpTypeName(inv.v6, inv.type)
     const message = inv.kind === 'bad-type'
@@ -124,16 +126,16 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
 }
 
 function signatures(src: SourceState): SignatureHitV1[] {
-  return [...src.signatures.values()]
+  return [...(src.signatures?.values() ?? [])]
     .sort((a, b) => b.count - a.count || (a.sig.key < b.sig.key ? -1 : 1))
     .map(({ sig, count }) => ({ sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, dangerLevel: sig.dl }))
 }
 
 function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null): SourceV1 {
   const { types, nmap } = scanTypes(src, settings)
-  const dests = [...src.pairs.values()].sort((a, b) => b.packets - a.packets || compareIp(a.dst, b.dst)).map(destination)
+  const dests = src.pairs.map(destination).sort((a, b) => b.packets - a.packets || compareIp(a.ip, b.ip))
   return {
-    ip: src.ip,
+    ip: keyText(src.key),
     version: src.v6 ? 6 : 4,
     dangerLevel: src.dl,
     packets: src.packets,
@@ -141,22 +143,33 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     lastSeen: isoUtc(src.lastSeen),
     scanTypes: types,
     nmapOptions: nmap,
-    destinationsTotal: src.pairs.size,
+    destinationsTotal: src.pairs.length,
     destinations: dests,
     signatures: signatures(src),
     os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),
     findings: findings(src, settings, tcpOptionsSeen),
-    tcpFlags: record(src.tcpFlags, flagsText),
-    chains: record(src.chains),
-    logPrefixes: record(src.prefixes),
+    tcpFlags: record(src.tcpFlags?.entries() ?? [], flagsText),
+    chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.outputPackets], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
+    logPrefixes: record(sourcePrefixes(src)),
   }
 }
 
-function topPorts(map: Map<number, number>): TopPortV1[] {
-  const names: Record<number, string> = { [PROTO_TCP]: 'tcp', [PROTO_UDP]: 'udp', 136: 'udplite' }
-  return [...map.entries()]
-    .filter(([k]) => k >= 0)
-    .map(([k, packets]) => ({ protocol: names[Math.floor(k / 65536)] ?? String(Math.floor(k / 65536)), port: k % 65536, packets }))
+function protocolCounts(counts: Float64Array): [string, number][] {
+  const out: [string, number][] = []
+  counts.forEach((n, proto) => {
+    if (n > 0) out.push([protoName(proto), n])
+  })
+  return out
+}
+
+function topPorts(ports: Totals['ports']): TopPortV1[] {
+  const all: TopPortV1[] = []
+  for (const [protocol, counts] of [['tcp', ports.tcp], ['udp', ports.udp], ['udplite', ports.udplite]] as const) {
+    counts.forEach((packets, port) => {
+      if (packets > 0) all.push({ protocol, port, packets })
+    })
+  }
+  return all
     .sort((a, b) => b.packets - a.packets || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : a.port - b.port))
     .slice(0, TOP_PORTS)
 }
@@ -164,7 +177,7 @@ function topPorts(map: Map<number, number>): TopPortV1[] {
 function topSignatures(sources: Iterable<SourceState>): TopSignatureV1[] {
   const tally = new Map<string, TopSignatureV1>()
   for (const src of sources) {
-    for (const { sig, count } of src.signatures.values()) {
+    for (const { sig, count } of src.signatures?.values() ?? []) {
       const t = tally.get(sig.key)
       if (t === undefined) tally.set(sig.key, { sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, sources: 1 })
       else {
@@ -219,9 +232,9 @@ export function buildReport(result: AnalysisResult, settings: Settings, version:
       skipped: record(analyzer.skipped),
       firstSeen: isoUtc(t.firstSeen),
       lastSeen: isoUtc(t.lastSeen),
-      hosts: record(t.hosts),
-      protocols: record(t.protocols),
-      logPrefixes: record(t.prefixes),
+      hosts: record(t.hosts.entries()),
+      protocols: record(protocolCounts(t.protocols)),
+      logPrefixes: record(t.prefixes.entries()),
       dangerLevels,
       sourcesSeen: engine.sources.size,
     },

@@ -19,7 +19,9 @@ const MAX_ALSO = 3
 
 interface HopTable {
   bucketOf: Uint16Array
-  cache: Map<string, number>
+  /** Verdicts by option layout-with-values, then by (TTL bucket, window, size, DF) packed in a number. */
+  cache: Map<string, Map<number, number>>
+  size: number
 }
 
 /** p0f entries compiled for lookup; results are interned so per-source state stores small ints. */
@@ -45,12 +47,19 @@ export class P0fIndex {
   lookup(p: SynPrint, maxHops: number): number {
     const t = this.table(maxHops)
     const ttl = p.ttl > 255 ? 255 : p.ttl
-    const key = `${t.bucketOf[ttl]}|${p.window}|${p.size}|${p.ipv6 ? 2 : p.df ? 1 : 0}|${p.opts.canon}`
-    const hit = t.cache.get(key)
+    const key = ((t.bucketOf[ttl]! * 65536 + (p.window & 0xffff)) * 65536 + (p.size & 0xffff)) * 4 + (p.ipv6 ? 2 : p.df ? 1 : 0)
+    let byOpts = t.cache.get(p.opts.canon)
+    const hit = byOpts?.get(key)
     if (hit !== undefined) return hit
     const id = this.compute(p, maxHops)
-    if (t.cache.size >= MAX_CACHE) t.cache.clear()
-    t.cache.set(key, id)
+    if (t.size >= MAX_CACHE) {
+      t.cache.clear()
+      t.size = 0
+      byOpts = undefined
+    }
+    if (byOpts === undefined) t.cache.set(p.opts.canon, (byOpts = new Map()))
+    byOpts.set(key, id)
+    t.size++
     return id
   }
 
@@ -99,7 +108,7 @@ export class P0fIndex {
       if (flips[ttl] === 1) b++
       bucketOf[ttl] = b
     }
-    const t = { bucketOf, cache: new Map<string, number>() }
+    const t: HopTable = { bucketOf, cache: new Map(), size: 0 }
     this.tables.set(maxHops, t)
     return t
   }

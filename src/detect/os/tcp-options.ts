@@ -72,6 +72,19 @@ export const NO_OPTIONS: DecodedOptions = Object.freeze({ list: [], mss: -1, can
  * with the wrong length. Null means "cannot fingerprint"; the caller counts it.
  */
 export function decodeTcpOptions(blob: string): DecodedOptions | null {
+  // Scanners repeat one options blob for every SYN: decode each distinct blob once.
+  const known = decoded.get(blob)
+  if (known !== undefined) return known
+  const result = decode(blob)
+  if (decoded.size >= MAX_DECODED) decoded.clear()
+  decoded.set(blob, result)
+  return result
+}
+
+const decoded = new Map<string, DecodedOptions | null>()
+const MAX_DECODED = 4096
+
+function decode(blob: string): DecodedOptions | null {
   const hex = blob.indexOf(' ') >= 0 ? blob.replace(/ /g, '') : blob
   const n = hex.length
   if (n === 0) return NO_OPTIONS

@@ -1,0 +1,165 @@
+// `npm run bench`: measures portsleuth against the floor of its stack and against psad, on corpora it
+// generates itself (bench/corpus.ts, seeded: the same bytes every run). Every measurement runs in a
+// fresh process, several times interleaved with its baseline, and reports the median wall time;
+// peak RSS comes from GNU time (`/usr/bin/time -f %M`). Results go to stdout and bench/out/results.md.
+//
+//   npm run bench                  100k and 1M corpora, gzip, rotated set, startup, psad, HTML
+//   npm run bench -- --memory      also 10M lines from 2,000 sources and 1M distinct sources (minutes)
+//   npm run bench -- --runs 5      repetitions per measurement (default 3)
+
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, totalmem } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeCorpus } from './corpus.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const OUT = path.join(ROOT, 'bench', 'out')
+const BIN = path.join(ROOT, 'bin', 'run.js')
+const args = process.argv.slice(2)
+const RUNS = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3
+const MEMORY = args.includes('--memory')
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null
+const env = { ...process.env, TZ: 'UTC', NO_COLOR: '1' }
+
+interface Sample {
+  seconds: number
+  rssMb: number | null
+}
+
+// Runs a shell command (stdout discarded) and returns its wall time and the peak RSS of the process
+// `measured` names (GNU time wraps that part of the pipeline).
+function run(command: string): Sample {
+  const start = process.hrtime.bigint()
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', command], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 })
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  if (r.status !== 0) throw new Error(`benchmark command failed (${r.status}): ${command}\n${r.stderr}`)
+  const rss = /RSS_KB=(\d+)/.exec(r.stderr)
+  return { seconds, rssMb: rss === null ? null : Number(rss[1]) / 1024 }
+}
+
+const timed = (command: string): string => (GNU_TIME === null ? command : `${GNU_TIME} -f RSS_KB=%M ${command}`)
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** Runs each command RUNS times, interleaved, and returns the median time and the largest RSS of each. */
+function measure(commands: Record<string, string>): Record<string, Sample> {
+  const samples: Record<string, Sample[]> = {}
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, command] of Object.entries(commands)) (samples[name] ??= []).push(run(command))
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, xs]) => [
+      name,
+      { seconds: median(xs.map((s) => s.seconds)), rssMb: xs.some((s) => s.rssMb !== null) ? Math.max(...xs.map((s) => s.rssMb ?? 0)) : null },
+    ]),
+  )
+}
+
+const rows: string[][] = []
+function row(...cells: (string | number)[]): void {
+  const r = cells.map(String)
+  rows.push(r)
+  process.stdout.write(`${r.join('  |  ')}\n`)
+}
+const f1 = (n: number): string => n.toFixed(n < 10 ? 2 : 1)
+const rate = (lines: number, s: number): string => `${Math.round(lines / s).toLocaleString('en-US')} lines/s`
+const mbs = (bytes: number, s: number): string => `${f1(bytes / 1e6 / s)} MB/s`
+const rss = (s: Sample): string => (s.rssMb === null ? 'n/a' : `${Math.round(s.rssMb)} MB`)
+
+async function corpus(name: string, lines: number, opts: { gzip?: boolean; psad?: boolean; sources?: number } = {}): Promise<string> {
+  const file = path.join(OUT, name)
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${name} (${lines} lines)…\n`)
+    await writeCorpus({ lines, seed: 1, psadCompatible: opts.psad ?? false, sources: opts.sources }, file, opts.gzip ?? false)
+  }
+  return file
+}
+
+const analyze = (file: string, extra = ''): string => timed(`node ${BIN} analyze --format json --no-progress ${extra} ${file}`)
+const SPLIT2 = path.join(ROOT, 'bench', 'split2-count.mjs')
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true })
+  if (!existsSync(path.join(ROOT, 'dist', 'commands', 'analyze.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  process.stdout.write(`portsleuth benchmark — ${cpu}, ${availableParallelism()} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${RUNS} runs each (median)\n\n`)
+
+  const c100k = await corpus('corpus-100k.log', 100_000)
+  const c1m = await corpus('corpus-1m.log', 1_000_000)
+  const c1mgz = await corpus('corpus-1m.log.gz', 1_000_000, { gzip: true })
+  const size1m = statSync(c1m).size
+
+  row('measurement', 'time', 'throughput', 'peak RSS', 'note')
+  const floor = measure({
+    split2: `node ${SPLIT2} ${c1m}`,
+    serial: analyze(c1m, '--threads 0'),
+    threads: analyze(c1m),
+  })
+  row('split2 line count, 1M lines', `${f1(floor.split2!.seconds)} s`, `${rate(1e6, floor.split2!.seconds)}, ${mbs(size1m, floor.split2!.seconds)}`, '-', 'the floor of this stack')
+  row('analyze 1M lines, JSON, 1 thread', `${f1(floor.serial!.seconds)} s`, `${rate(1e6, floor.serial!.seconds)}, ${mbs(size1m, floor.serial!.seconds)}`, rss(floor.serial!), `${f1(floor.serial!.seconds / floor.split2!.seconds)}× split2`)
+  row(`analyze 1M lines, JSON, ${Math.min(4, availableParallelism())} parsing threads`, `${f1(floor.threads!.seconds)} s`, `${rate(1e6, floor.threads!.seconds)}, ${mbs(size1m, floor.threads!.seconds)}`, rss(floor.threads!), `${f1(floor.threads!.seconds / floor.split2!.seconds)}× split2`)
+
+  const gz = measure({ zcat: `zcat ${c1mgz} | wc -l`, analyze: analyze(c1mgz) })
+  row('zcat | wc -l, 1M lines gzip', `${f1(gz.zcat!.seconds)} s`, rate(1e6, gz.zcat!.seconds), '-', '')
+  row('analyze 1M lines gzip (inflated off the main thread)', `${f1(gz.analyze!.seconds)} s`, rate(1e6, gz.analyze!.seconds), rss(gz.analyze!), `${f1(gz.analyze!.seconds / gz.zcat!.seconds)}× zcat | wc -l`)
+
+  // A rotated set: the 1M corpus cut into four files, read oldest first.
+  const rot = path.join(OUT, 'rotated')
+  if (!existsSync(path.join(rot, 'kern.log'))) {
+    mkdirSync(rot, { recursive: true })
+    const lines = readFileSync(c1m, 'utf8').split('\n')
+    const quarter = Math.ceil(lines.length / 4)
+    ;['kern.log.3', 'kern.log.2', 'kern.log.1', 'kern.log'].forEach((name, k) => writeFileSync(path.join(rot, name), lines.slice(k * quarter, (k + 1) * quarter).join('\n')))
+  }
+  const multi = measure({ serial: analyze(`${rot}/*`, '--threads 0'), threads: analyze(`${rot}/*`) })
+  row('rotated set of 4 files (1M lines), 1 thread', `${f1(multi.serial!.seconds)} s`, rate(1e6, multi.serial!.seconds), rss(multi.serial!), '')
+  row('rotated set of 4 files, parsing threads', `${f1(multi.threads!.seconds)} s`, rate(1e6, multi.threads!.seconds), rss(multi.threads!), `${f1(multi.serial!.seconds / multi.threads!.seconds)}× speed-up, same report`)
+
+  const small = path.join(OUT, 'ten-lines.log')
+  writeFileSync(small, `${readFileSync(c100k, 'utf8').split('\n').slice(0, 10).join('\n')}\n`)
+  const start = measure({ version: `node ${BIN} --version`, tiny: analyze(small) })
+  row('portsleuth --version', `${f1(start.version!.seconds)} s`, '-', '-', 'startup')
+  row('analyze a 10-line file', `${f1(start.tiny!.seconds)} s`, '-', '-', 'startup')
+
+  const hasPsad = spawnSync('sh', ['-c', 'command -v psad'], { encoding: 'utf8' }).status === 0
+  if (hasPsad) {
+    const c100kPsad = await corpus('corpus-100k-psad.log', 100_000, { psad: true })
+    const { runPsad } = await import('../scripts/psad-diff/run-psad.js')
+    const t0 = process.hrtime.bigint()
+    await runPsad({ input: c100kPsad, config: '/etc/psad/psad.conf', overrides: {}, signatures: '/etc/psad/signatures', autoDl: null, args: [], psad: 'psad' })
+    const psadSeconds = Number(process.hrtime.bigint() - t0) / 1e9
+    const ours = measure({ analyze: analyze(c100kPsad, '--psad-dir /etc/psad --threads 0') })
+    row('psad 2.4.6 -A, 100k lines', `${f1(psadSeconds)} s`, rate(1e5, psadSeconds), '-', 'one run')
+    row('portsleuth, same 100k lines, psad config and signatures', `${f1(ours.analyze!.seconds)} s`, rate(1e5, ours.analyze!.seconds), rss(ours.analyze!), `${Math.round(psadSeconds / ours.analyze!.seconds)}× psad (incl. ~0.2 s startup)`)
+    const psadRate = 1e5 / psadSeconds
+    row('portsleuth 1M lines vs psad rate', '-', '-', '-', `${Math.round(1e6 / floor.serial!.seconds / psadRate)}× psad's lines/s`)
+  } else row('psad', '-', '-', '-', 'not installed: skipped')
+
+  if (MEMORY) {
+    const gen = (lines: number, sources: number): string => `node --import tsx ${path.join(ROOT, 'bench', 'corpus.ts')} --lines ${lines} --sources ${sources} --seed 2 --out -`
+    const many = run(`${gen(10_000_000, 2000)} | ${timed(`node ${BIN} analyze --format json --no-progress -`)}`)
+    row('10M lines from 2,000 sources (streamed)', `${f1(many.seconds)} s`, 'incl. generation', rss(many), 'memory grows with sources, not lines')
+    const distinct = run(`${gen(1_000_000, 1_000_000)} | ${timed(`node ${BIN} analyze --format json --no-progress --min-dl 5 -`)}`)
+    const base = floor.serial!.rssMb ?? 0
+    row('1M lines, ~1M distinct sources (streamed)', `${f1(distinct.seconds)} s`, 'incl. generation', rss(distinct), distinct.rssMb === null ? '' : `≈ ${Math.round(((distinct.rssMb - base) * 2 ** 20) / 1e6)} bytes per source`)
+  }
+
+  const html = spawnSync('npx', ['tsx', path.join(ROOT, 'bench', 'html-report.ts')], { env, encoding: 'utf8', cwd: ROOT })
+  for (const line of html.stdout.trim().split('\n')) if (line !== '') row('HTML report', '-', '-', '-', line)
+
+  const md = [
+    `# portsleuth benchmark`,
+    '',
+    `${cpu}, ${availableParallelism()} CPUs, Node ${process.version}; \`npm run bench${MEMORY ? ' -- --memory' : ''}\`, ${RUNS} runs each (median), ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    `| ${rows[0]!.join(' | ')} |`,
+    `|${rows[0]!.map(() => '---').join('|')}|`,
+    ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n')
+  writeFileSync(path.join(OUT, 'results.md'), md)
+  process.stdout.write(`\nwritten to ${path.relative(ROOT, path.join(OUT, 'results.md'))}\n`)
+}
+
+await main()
