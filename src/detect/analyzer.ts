@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js'
 import { utf8 } from '../parse/bytes.js'
 import { LineParser } from '../parse/line.js'
-import type { Packet } from '../parse/packet.js'
+import { emptyPacket, type Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
 import { createEngine, ingest, NO_LISTS, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
@@ -44,6 +44,8 @@ export class Analyzer {
   private readonly parser: LineParser
   private readonly filter: PacketFilter
   private readonly sink: PacketSink | null
+  /** The one packet every line is parsed into: nothing keeps a packet after it was processed. */
+  private readonly scratch = emptyPacket()
 
   constructor(parts: AnalyzerParts) {
     const { settings } = parts
@@ -68,7 +70,7 @@ export class Analyzer {
   /** Processes the line in b[start,end); `where` names it (file:line) if it turns out malformed. */
   lineBytes(b: Uint8Array, start: number, end: number, time: TimeContext, where: () => string): void {
     this.linesRead++
-    const result = this.parser.parseBytes(b, start, end, time)
+    const result = this.parser.parseBytes(b, start, end, time, this.scratch)
     if (typeof result === 'string') {
       this.skip(result)
       if (result === 'malformed' && this.malformed.length < MAX_SAMPLES) this.malformed.push({ where: where(), error: this.parser.error })

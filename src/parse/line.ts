@@ -1,7 +1,7 @@
 import { indexOfText, latin1, RecentText, utf8 } from './bytes.js'
 import { parseIpchains, IPCHAINS_MARK } from './ipchains.js'
 import { findBodyStart, NetfilterParser } from './netfilter.js'
-import { emptyPacket, type Packet } from './packet.js'
+import { emptyPacket, type MutablePacket, type Packet } from './packet.js'
 import { HeaderParser, skipUptime, type Header } from './syslog-header.js'
 import type { TimeContext } from './time.js'
 
@@ -43,8 +43,13 @@ export class LineParser {
     return this.parseBytes(b, 0, b.length, time)
   }
 
-  /** Same as parse, for the line in b[start,end) (no newline). Never throws. */
-  parseBytes(b: Uint8Array, start: number, end: number, time: TimeContext): Packet | LineSkip {
+  /**
+   * Same as parse, for the line in b[start,end) (no newline). With `into`, the packet is filled into
+   * that object (reset first) instead of a new one: for callers that are done with each packet before
+   * parsing the next. Never throws.
+   */
+  parseBytes(b: Uint8Array, start: number, end: number, time: TimeContext, into?: MutablePacket): Packet | LineSkip {
+    this.into = into ?? null
     const h = this.header
     this.heads.parse(b, start, end, time, h)
     const body = findBodyStart(b, h.msgStart, end)
@@ -62,8 +67,12 @@ export class LineParser {
     return pkt
   }
 
-  private base(): ReturnType<typeof emptyPacket> {
-    const pkt = emptyPacket()
+  private into: MutablePacket | null = null
+
+  private base(): MutablePacket {
+    let pkt = this.into
+    if (pkt === null) pkt = emptyPacket()
+    else pkt.reset()
     pkt.time = this.header.time
     pkt.host = this.header.host
     return pkt
