@@ -78,6 +78,13 @@ describe('ACK/RST: real scans versus stateful-firewall leftovers', () => {
 })
 
 describe('heuristics', () => {
+  test('Topera: IPv6 TCP behind 7+ empty extension headers', () => {
+    const v6 = (ext: number, dport: number): string =>
+      `Dec 20 20:10:40 fw kernel: DROP IN=eth0 OUT= SRC=2012:1234:1234:0000:0000:0000:0000:0001 DST=2012:1234:1234:0000:0000:0000:0000:0002 LEN=132 TC=0 HOPLIMIT=64 FLOWLBL=0 ${'OPT ( ) '.repeat(ext)}PROTO=TCP SPT=45496 DPT=${dport} WINDOW=8192 RES=0x00 SYN URGP=0 `
+    const topera = analyzeLines(range(6).map((i) => v6(9, 1000 + i))).sources[0]!
+    expect(topera.findings.find((f) => f.kind === 'topera')?.message).toBe('Topera IPv6 scan: 6 TCP packets behind 7+ empty extension headers')
+    expect(analyzeLines(range(6).map((i) => v6(6, 1000 + i))).sources[0]!.findings.map((f) => f.kind)).not.toContain('topera')
+  })
   test('Mirai: 10 SYNs to 23 then one to 2323', () => {
     const lines = [...range(10).map(() => tcpLine({ dport: 23 })), tcpLine({ dport: 2323 })]
     expect(analyzeLines(lines).sources[0]!.findings.map((f) => f.kind)).toContain('mirai')
