@@ -15,7 +15,7 @@ import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
 import { SourceTable } from './source-table.js'
-import { keyText, newPair, newSource, protoCount, type AddressKey, type PairState, type SourceState } from './state.js'
+import { FAR_TIME, keyText, newPair, newSource, NO_TIME, protoCount, type PairState, type SourceState } from './state.js'
 import { Tally } from './tally.js'
 
 // The detection engine is a reducer: `ingest(state, packet)` updates the state in place and reports
@@ -59,6 +59,8 @@ export interface EngineState {
   readonly os: OsDatabase | null
   /** Event clock: the latest timestamp seen, in epoch ms (0 before the first). */
   now: number
+  /** Epoch ms of the first timestamp seen; per-source times are ticks relative to it (NaN before). */
+  base: number
   readonly sources: SourceTable<SourceState>
   readonly totals: Totals
   onEvent: ((e: DangerEvent) => void) | null
@@ -105,6 +107,7 @@ export function createEngine(
     signatures: settings.signatures ? signatures : null,
     os: settings.os ? os : null,
     now: 0,
+    base: Number.NaN,
     sources: new SourceTable(),
     totals: {
       packets: 0,
@@ -121,6 +124,13 @@ export function createEngine(
     onEvent,
     hits: [],
   }
+}
+
+// An offset in ms as a small integer: `| 0` makes V8 keep it inside the object instead of boxing a
+// double (a difference of two boxed epochs is boxed even when integral). Beyond ±24 days the exact
+// double is kept.
+function tick(ms: number): number {
+  return ms > NO_TIME && ms < FAR_TIME ? ms | 0 : ms
 }
 
 function raise(state: EngineState, src: SourceState, level: number, reason: string): void {
@@ -142,7 +152,7 @@ function closeWindow(pair: PairState): void {
 // in the current window. Each pass closes at least one window, so the work is bounded by packets.
 function expire(src: SourceState, now: number, timeoutMs: number): void {
   if (src.live === 0 || now - src.oldestLive <= timeoutMs) return
-  let oldest = Infinity
+  let oldest = FAR_TIME
   for (const pair of src.pairs) {
     if (pair.wPackets === 0) continue
     if (now - pair.wLast > timeoutMs) {
@@ -168,7 +178,7 @@ function sourceOf(state: EngineState, pkt: Packet, time: number): SourceState {
   const key = pkt.ipv6 ? pkt.src : pkt.srcNum
   let src = state.sources.get(key)
   if (src === undefined) {
-    src = newSource(key, time)
+    src = newSource(pkt.ipv6 ? pkt.src : pkt.srcNum | 0, time)
     state.sources.set(key, src)
     // A reputation listing depends only on the address and DLs never drop, so once per source is
     // what psad's per-packet check amounts to.
@@ -199,7 +209,7 @@ function autoDlFor(state: EngineState, pkt: Packet): ReturnType<typeof AutoDl.pi
 const INLINE_PAIRS = 8
 
 function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number): PairState | null {
-  const key = pkt.ipv6 ? pkt.dst : pkt.dstNum
+  const key = pkt.ipv6 ? pkt.dst : pkt.dstNum | 0
   const pairs = src.pairs
   let pair: PairState | undefined
   if (src.pairIndex !== null) pair = src.pairIndex.get(key)
@@ -236,7 +246,7 @@ function countTotals(t: Totals, pkt: Packet, time: number): void {
   if (pkt.tcpOptsBytes >= 0) t.tcpOptionsSeen = true
 }
 
-function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: Packet, now: number): void {
+function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: Packet, now: number, time: number): void {
   const s = state.settings
   if (!s.persistence && pair.wPackets > 0 && now - pair.wLast > s.scanTimeout * 1000) {
     closeWindow(pair)
@@ -249,9 +259,9 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
   pair.wPackets++
   pair.wLast = now
   pair.packets++
-  if (Number.isFinite(pkt.time)) {
-    if (!(pkt.time >= pair.firstSeen)) pair.firstSeen = pkt.time
-    if (!(pkt.time <= pair.lastSeen)) pair.lastSeen = pkt.time
+  if (time !== NO_TIME) {
+    if (pair.firstSeen === NO_TIME || time < pair.firstSeen) pair.firstSeen = time
+    if (time > pair.lastSeen) pair.lastSeen = time
   }
   const bit = PROTO_BIT[pkt.proto]
   if (bit !== undefined) {
@@ -314,7 +324,9 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   const autoDl = autoDlFor(state, pkt)
   if (autoDl !== null && autoDl.dl === 0) return 'auto-dl-ignore'
   if (pkt.time > state.now) state.now = pkt.time
-  const now = state.now
+  if (state.base !== state.base && Number.isFinite(pkt.time)) state.base = pkt.time
+  // Ticks: ms since the first timestamp, small integers (see state.ts).
+  const now = state.base === state.base ? tick(state.now - state.base) : 0
   const hits = state.hits
   hits.length = 0
   let sigDl = -1
@@ -335,11 +347,14 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     else if (pkt.proto === PROTO_ICMPV6 && pkt.ipv6 && s.icmp6) icmp = checkIcmp(true, pkt.icmpType, pkt.icmpCode)
   }
 
-  const time = Number.isFinite(pkt.time) ? pkt.time : Number.NaN
+  const abs = Number.isFinite(pkt.time) ? pkt.time : Number.NaN
+  const time = abs === abs ? tick(abs - state.base) : NO_TIME
   const src = sourceOf(state, pkt, time)
   src.packets++
-  if (!(time >= src.firstSeen)) src.firstSeen = time
-  if (!(time <= src.lastSeen)) src.lastSeen = time
+  if (time !== NO_TIME) {
+    if (src.firstSeen === NO_TIME || time < src.firstSeen) src.firstSeen = time
+    if (time > src.lastSeen) src.lastSeen = time
+  }
   if (autoDl !== null) {
     ;(src.autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
     raise(state, src, autoDl.dl, 'auto-dl')
@@ -353,7 +368,7 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
       src.prefixPackets++
     } else (src.prefixes ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(pkt.prefix)
   }
-  countTotals(state.totals, pkt, time)
+  countTotals(state.totals, pkt, abs)
 
   if (hits.length > 0) {
     const found = (src.signatures ??= new Map())
@@ -379,14 +394,14 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   classify(state, src, pair, pkt)
   if (pair === null) src.untrackedPackets++
   else {
-    accumulate(state, src, pair, pkt, now)
+    accumulate(state, src, pair, pkt, now, time)
     if (!wasWide && isSweepWide(src.live, s)) {
       // The sweep gate just opened: every open pair now counts (psad scores all pairs at batch end).
       for (const p of src.pairs) if (p.wPackets > 0) scorePair(state, src, p)
     } else scorePair(state, src, pair)
   }
-  if (Number.isFinite(time)) {
-    const minute = Math.floor(time / 60_000)
+  if (abs === abs) {
+    const minute = Math.floor(abs / 60_000)
     let row = minute === state.lastMinute ? state.lastRow : state.totals.timeline.get(minute)
     if (row === undefined) state.totals.timeline.set(minute, (row = [0, 0, 0, 0, 0, 0]))
     state.lastMinute = minute

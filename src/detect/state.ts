@@ -6,13 +6,22 @@ import type { Tally } from './tally.js'
 // Per-source and per-destination state. A run may track a million sources, so the common case is
 // kept small: plain numeric fields, one inline destination list, and every collection (flag tally,
 // prefixes beyond the first, signature hits, ICMP findings) created only when first needed.
+//
+// Numbers are kept within V8's small integers, which live inside the object; any other number (an
+// epoch in milliseconds, an IPv4 address above 2^31) costs a separate 16-byte box per field. So IPv4
+// keys are stored as signed 32-bit values, and times as "ticks": milliseconds since the run's first
+// timestamp (the engine's `base`), small for runs of up to about 24 days.
 
-/** An address key: an IPv4 address as a uint32 number, or canonical IPv6 text. */
+/** An address key: an IPv4 address as a signed 32-bit number (`uint32 | 0`), or canonical IPv6 text. */
 export type AddressKey = number | string
+
+/** A tick that means "no timestamp", and one later than any real tick. */
+export const NO_TIME = -2147483648
+export const FAR_TIME = 2147483647
 
 /** Returns the text of an address key. */
 export function keyText(key: AddressKey): string {
-  return typeof key === 'number' ? formatIPv4(key) : key
+  return typeof key === 'number' ? formatIPv4(key >>> 0) : key
 }
 
 /** Everything known about one (source, destination) pair: cumulative totals plus the scoring window. */
@@ -134,7 +143,7 @@ export function newSource(key: AddressKey, time: number): SourceState {
     pairIndex: null,
     untrackedPackets: 0,
     live: 0,
-    oldestLive: Infinity,
+    oldestLive: FAR_TIME,
     tcpFlags: null,
     udpPackets: 0,
     rawSyns: 0,

@@ -9,7 +9,7 @@ export function decimal(b: Uint8Array, start: number, end: number): number {
     if (c < 0 || c > 9) return -1
     v = v * 10 + c
   }
-  return v
+  return v <= 0x7fffffff ? v | 0 : v
 }
 
 /** Returns the value of exactly `n` decimal digits at i, or -1. */

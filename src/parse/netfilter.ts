@@ -108,10 +108,12 @@ const excerpt = (b: Uint8Array, start: number, end: number): string => latin1(b,
 export class NetfilterParser {
   private readonly ifaces = new RecentText(8, latin1)
 
-  /** The number read by the last number() call (-1 when the value was not a valid number). */
-  private value = -1
+  /** Where the value read by the last number() call ended (the space after it). */
+  private valueEnd = 0
 
-  // Reads a decimal value at v; returns the index of the space after it (the value is in this.value).
+  // Reads a decimal value at v: returns it (-1 when not a valid number); its end is in valueEnd.
+  // The value is returned rather than kept in a field: a field that also holds 32-bit sequence
+  // numbers is a boxed double, and every port read through it would come out boxed too.
   private number(b: Uint8Array, v: number, end: number): number {
     let n = 0
     let e = v
@@ -121,11 +123,13 @@ export class NetfilterParser {
       n = n * 10 + d
     }
     if (e === v || e - v > 10 || (e < end && b[e] !== SP)) {
-      this.value = -1
-      return spaceAt(b, e, end)
+      this.valueEnd = spaceAt(b, e, end)
+      return -1
     }
-    this.value = n
-    return e
+    this.valueEnd = e
+    // A small integer when it fits: a double here would make every field it is copied into (packet,
+    // per-destination port ranges, fingerprint state) hold a boxed number.
+    return n <= 0x7fffffff ? n | 0 : n
   }
 
   private address(b: Uint8Array, v: number, e: number, pkt: MutablePacket, isSrc: boolean): boolean {
@@ -233,13 +237,14 @@ export class NetfilterParser {
       switch (klen) {
         case 2:
           if (c === 73 && c1 === 68) { // ID: the IP ID before PROTO=, the ICMP echo id after it
-            e = this.number(b, v, end)
-            if (protoSeen) pkt.icmpId = this.value
-            else pkt.ipId = this.value
+            const n = this.number(b, v, end)
+            e = this.valueEnd
+            if (protoSeen) pkt.icmpId = n
+            else pkt.ipId = n
           } else if (c === 73 && c1 === 78) pkt.inIf = this.ifaces.get(b, v, (e = spaceAt(b, v, end))) // IN
           else if (c === 84 && c1 === 67) { // TC
-            e = this.number(b, v, end)
-            pkt.tos = this.value
+            pkt.tos = this.number(b, v, end)
+            e = this.valueEnd
           } else e = spaceAt(b, v, end)
           break
         case 3:
@@ -260,8 +265,8 @@ export class NetfilterParser {
             e = spaceAt(b, v, end)
             pkt.tos = hexValue(b, v, e)
           } else {
-            e = this.number(b, v, end)
-            const n = this.value
+            const n = this.number(b, v, end)
+            e = this.valueEnd
             if (c === 76) { // LEN: the IP length, then UDP's own
               if (!ipLenSeen) {
                 pkt.len = n
@@ -277,9 +282,10 @@ export class NetfilterParser {
           }
           break
         case 4:
-          e = this.number(b, v, end)
-          if (c === 84 && c1 === 89) pkt.icmpType = this.value // TYPE
-          else if (c === 67 && c1 === 79) pkt.icmpCode = this.value // CODE
+          const n4 = this.number(b, v, end)
+          e = this.valueEnd
+          if (c === 84 && c1 === 89) pkt.icmpType = n4 // TYPE
+          else if (c === 67 && c1 === 79) pkt.icmpCode = n4 // CODE
           else if (c === 85 && c1 === 82) { // URGP
             inFlags = false
             sawUrgp = true
@@ -297,8 +303,8 @@ export class NetfilterParser {
           break
         case 6:
           if (c === 87) { // WINDOW
-            e = this.number(b, v, end)
-            pkt.window = this.value
+            pkt.window = this.number(b, v, end)
+            e = this.valueEnd
             sawWindow = true
             inFlags = true
           } else {
@@ -310,8 +316,8 @@ export class NetfilterParser {
           break
         case 7:
           if (c === 70 && c1 === 76) { // FLOWLBL
-            e = this.number(b, v, end)
-            pkt.flowLabel = this.value
+            pkt.flowLabel = this.number(b, v, end)
+            e = this.valueEnd
           } else {
             e = spaceAt(b, v, end)
             if (c === 80 && c1 === 72) pkt.physOut = this.ifaces.get(b, v, e) // PHYSOUT
@@ -319,8 +325,8 @@ export class NetfilterParser {
           break
         case 8:
           if (c === 72 && c1 === 79) { // HOPLIMIT
-            e = this.number(b, v, end)
-            pkt.ttl = this.value
+            pkt.ttl = this.number(b, v, end)
+            e = this.valueEnd
           } else e = spaceAt(b, v, end)
           break
         default:

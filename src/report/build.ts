@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import { keyText, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import { keyText, NO_TIME, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
 import type { Totals } from '../detect/engine.js'
 import { flagsText } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
@@ -30,7 +30,12 @@ function compareIp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-function destination(p: PairState): DestinationV1 {
+// Per-source times are ticks (ms since the run's first timestamp, see state.ts).
+function tickIso(base: number, tick: number): string | null {
+  return tick === NO_TIME ? null : isoUtc(base + tick)
+}
+
+function destination(p: PairState, base: number): DestinationV1 {
   let protocols = p.otherProtos?.size ?? 0
   for (let b = p.protoBits; b !== 0; b &= b - 1) protocols++
   return {
@@ -40,8 +45,8 @@ function destination(p: PairState): DestinationV1 {
     udpPorts: ports(p.udpLo, p.udpHi),
     udplitePorts: ports(p.uliteLo, p.uliteHi),
     protocols,
-    firstSeen: isoUtc(p.firstSeen),
-    lastSeen: isoUtc(p.lastSeen),
+    firstSeen: tickIso(base, p.firstSeen),
+    lastSeen: tickIso(base, p.lastSeen),
   }
 }
 
@@ -131,16 +136,16 @@ function signatures(src: SourceState): SignatureHitV1[] {
     .map(({ sig, count }) => ({ sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, dangerLevel: sig.dl }))
 }
 
-function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null): SourceV1 {
+function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null, base: number): SourceV1 {
   const { types, nmap } = scanTypes(src, settings)
-  const dests = src.pairs.map(destination).sort((a, b) => b.packets - a.packets || compareIp(a.ip, b.ip))
+  const dests = src.pairs.map((p) => destination(p, base)).sort((a, b) => b.packets - a.packets || compareIp(a.ip, b.ip))
   return {
     ip: keyText(src.key),
     version: src.v6 ? 6 : 4,
     dangerLevel: src.dl,
     packets: src.packets,
-    firstSeen: isoUtc(src.firstSeen),
-    lastSeen: isoUtc(src.lastSeen),
+    firstSeen: tickIso(base, src.firstSeen),
+    lastSeen: tickIso(base, src.lastSeen),
     scanTypes: types,
     nmapOptions: nmap,
     destinationsTotal: src.pairs.length,
@@ -217,7 +222,7 @@ export function buildReport(result: AnalysisResult, settings: Settings, version:
   const min = Math.max(1, settings.detection.minDangerLevel)
   const listed = [...engine.sources.values()].filter((s) => s.dl >= min)
   const sources = listed
-    .map((s) => source(s, settings, engine.totals.tcpOptionsSeen, engine.os))
+    .map((s) => source(s, settings, engine.totals.tcpOptionsSeen, engine.os, engine.base))
     .sort((a, b) => b.dangerLevel - a.dangerLevel || b.packets - a.packets || compareIp(a.ip, b.ip))
   const dangerLevels = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }
   for (const s of engine.sources.values()) if (s.dl >= 1) dangerLevels[String(s.dl) as keyof typeof dangerLevels]++
