@@ -4,7 +4,9 @@ import type { AnalyzeRequest } from '../analyze.js'
 import type { ConfigRequest } from '../config/bundle.js'
 import type { ConntrackMode } from '../config/settings.js'
 import type { Clock } from '../core/clock.js'
+import { UsageError } from '../core/errors.js'
 import { FORMATS, type OutputRequest } from '../report/outputs.js'
+import { parseServer, type EnrichRequest } from '../respond/enrich-net.js'
 import { DEFAULT_MAX_LINE } from '../sources/lines.js'
 
 // Flags shared by the commands that analyse logs (analyze, report), and their translation into the
@@ -52,6 +54,17 @@ export const outputFlags = {
   'dshield-user-id': Flags.string({ summary: 'DShield submitter id (default DSHIELD_USER_ID from the config, else 0).' }),
   'dshield-tz': Flags.string({ summary: 'Time zone of DShield lines: local (default), UTC or an IANA name.', default: 'local' }),
   progress: Flags.boolean({ summary: 'Progress on stderr while reading, when stderr is a terminal (--no-progress: never).', allowNo: true, default: true }),
+}
+
+/** Reverse DNS and whois of the listed sources (analyze, report); off unless asked: lookups leave the machine. */
+export const enrichFlags = {
+  dns: Flags.boolean({ summary: 'Reverse DNS (PTR) of the listed sources (sends their addresses to your DNS resolver).', helpGroup: 'ENRICHMENT' }),
+  whois: Flags.boolean({ summary: 'whois of the listed sources (sends their addresses to whois.arin.net and one regional registry).', helpGroup: 'ENRICHMENT' }),
+  'enrich-min-dl': Flags.integer({ summary: 'Look up only sources at or above this danger level.', min: 1, max: 5, default: 3, helpGroup: 'ENRICHMENT' }),
+  'enrich-max': Flags.integer({ summary: 'Look up at most this many sources, highest danger level first.', min: 1, max: 10_000, default: 50, helpGroup: 'ENRICHMENT' }),
+  'enrich-timeout': Flags.integer({ summary: 'Seconds before one lookup is given up (its result is then empty).', min: 1, max: 300, default: 10, helpGroup: 'ENRICHMENT' }),
+  'dns-server': Flags.string({ summary: 'DNS server IP[:PORT] for --dns instead of the system resolvers.', helpGroup: 'ENRICHMENT' }),
+  'whois-server': Flags.string({ summary: 'whois server HOST[:PORT] for --whois instead of ARIN plus referral.', helpGroup: 'ENRICHMENT' }),
 }
 
 const opt = <T>(v: unknown): T | undefined => (v === undefined ? undefined : (v as T))
@@ -105,5 +118,23 @@ export function outputRequest(f: Record<string, unknown>, configUserId: string, 
     dshieldTimeZone: (f['dshield-tz'] as string | undefined) ?? 'local',
     top: (f.top as number | undefined) ?? 20,
     colour,
+  }
+}
+
+/** Builds the enrichment request (null without --dns and --whois); throws UsageError for a bad server or a lone option. */
+export function enrichRequest(f: Record<string, unknown>): EnrichRequest | null {
+  const dns = f.dns === true
+  const whois = f.whois === true
+  if (!dns && f['dns-server'] !== undefined) throw new UsageError('--dns-server needs --dns')
+  if (!whois && f['whois-server'] !== undefined) throw new UsageError('--whois-server needs --whois')
+  if (!dns && !whois) return null
+  return {
+    dns,
+    whois,
+    minDangerLevel: opt<number>(f['enrich-min-dl']) ?? 3,
+    max: opt<number>(f['enrich-max']) ?? 50,
+    timeoutMs: (opt<number>(f['enrich-timeout']) ?? 10) * 1000,
+    dnsServer: f['dns-server'] === undefined ? null : parseServer(String(f['dns-server']), '--dns-server', 53, true),
+    whoisServer: f['whois-server'] === undefined ? null : parseServer(String(f['whois-server']), '--whois-server', 43, false),
   }
 }

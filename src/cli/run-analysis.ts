@@ -1,9 +1,11 @@
 import { prepareAnalysis, runPrepared, type AnalyzeOutcome, type AnalyzeRequest } from '../analyze.js'
 import { Outputs, type HtmlRenderer, type OutputRequest } from '../report/outputs.js'
+import type { Enricher } from '../respond/enrich-net.js'
 import type { Input } from '../sources/inputs.js'
 
 // The part of analyze/report between flags and exit code: prepare (config, signatures, inputs),
-// open every output (unwritable paths fail before reading), run once, render everything.
+// open every output (unwritable paths fail before reading), run once, enrich (--dns/--whois), render
+// everything.
 
 export interface CommandRun {
   outcome: AnalyzeOutcome
@@ -28,6 +30,7 @@ export async function runToOutputs(
   outputReq: ((configUserId: string) => OutputRequest) | null,
   html: HtmlRenderer,
   progress: RunProgress | null = null,
+  enrich: Enricher | null = null,
 ): Promise<CommandRun> {
   const onRawBytes = (n: number): void => {
     req.onRawBytes?.(n)
@@ -41,14 +44,16 @@ export async function runToOutputs(
   const outputs = outputReq === null ? null : Outputs.create(outputReq(prepared.settings.dshieldUserId))
   try {
     await progress?.start(prepared.inputs)
-    const outcome = await runPrepared(prepared, {
+    const analysed = await runPrepared(prepared, {
       extraFields: outputs?.packetCriteria() ?? [],
       onPacket: outputs?.sink() ?? null,
       afterChunk: () => outputs?.drain() ?? null,
     })
     progress?.stop()
+    const enriched = enrich === null ? null : await enrich(analysed.report)
+    const outcome = enriched === null ? analysed : { ...analysed, report: enriched.report }
     await outputs?.finish(outcome.report, html)
-    return { outcome, notes: outputs?.notes() ?? [] }
+    return { outcome, notes: [...(enriched?.notes ?? []), ...(outputs?.notes() ?? [])] }
   } catch (err) {
     progress?.stop()
     outputs?.abort()

@@ -1,11 +1,12 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
-import { analysisFlags, analyzeRequest, outputFlags, outputRequest } from '../cli/flags.js'
+import { analysisFlags, analyzeRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
 import { runProgress } from '../cli/progress.js'
 import { colourWanted } from '../report/colour.js'
 import { runToOutputs } from '../cli/run-analysis.js'
 import { systemClock } from '../core/clock.js'
 import { EXIT, UsageError } from '../core/errors.js'
+import { networkEnricher } from '../respond/enrich-net.js'
 
 export default class Analyze extends BaseCommand {
   static override summary = 'Find scans and probes in firewall logs and report each source with a danger level.'
@@ -20,6 +21,7 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
     '<%= config.bin %> analyze kern.log --fail-on-dl 3',
     '<%= config.bin %> analyze kern.log -o report.html -o report.csv -o report.json',
     '<%= config.bin %> analyze kern.log --format csv --csv-table packets --csv-fields "src dst dp flags"',
+    '<%= config.bin %> analyze kern.log --dns --whois --enrich-min-dl 4',
   ]
 
   static override strict = false
@@ -27,6 +29,7 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
   static override flags = {
     ...analysisFlags,
     ...outputFlags,
+    ...enrichFlags,
     'fail-on-dl': Flags.integer({ summary: 'Exit 1 when any source reaches this danger level.', min: 1, max: 5 }),
   }
 
@@ -36,11 +39,12 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
     for (const f of files) if (f.startsWith('-') && f !== '-') throw new UsageError(`unknown option '${f}'`)
     const clock = systemClock
     const req = analyzeRequest(files, flags, this.config.version, clock)
+    const enrich = networkEnricher(enrichRequest(flags))
     const progress = runProgress(process.stderr, clock, flags.progress, process.env)
     const { outcome, notes } = await runToOutputs(req, (id) => outputRequest(flags, id, colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })), async (report) => {
       const { renderHtml } = await import('../report/html.js')
       return renderHtml(report, { generatedAt: new Date(clock.now()).toISOString() })
-    }, progress)
+    }, progress, enrich)
     if (flags.verbose) {
       for (const w of outcome.warnings) this.note(w)
       if (outcome.ignoredConfigKeys.length > 0) this.note(`configuration keys not used by portsleuth: ${outcome.ignoredConfigKeys.join(', ')}`)

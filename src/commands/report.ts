@@ -1,12 +1,13 @@
 import { hostname } from 'node:os'
 import { Flags, type Interfaces } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
-import { analysisFlags, analyzeRequest, outputFlags, outputRequest } from '../cli/flags.js'
+import { analysisFlags, analyzeRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
 import { runProgress } from '../cli/progress.js'
 import { colourWanted } from '../report/colour.js'
 import { runToOutputs } from '../cli/run-analysis.js'
 import { systemClock } from '../core/clock.js'
 import { EXIT, UsageError } from '../core/errors.js'
+import { networkEnricher } from '../respond/enrich-net.js'
 import type { ReportV1 } from '../report/model.js'
 import { renderText } from '../report/text.js'
 import { sendReportMail, SMTP_TLS, type SmtpTls } from '../respond/mail.js'
@@ -34,6 +35,7 @@ Exit 5: the mail could not be delivered (-o files are written first).`
   static override flags = {
     ...analysisFlags,
     ...outputFlags,
+    ...enrichFlags,
     mail: Flags.string({ summary: 'Mail the report to this address; repeatable or comma-separated.', multiple: true, multipleNonGreedy: true }),
     'mail-from': Flags.string({ summary: 'Sender address (default portsleuth@HOSTNAME).' }),
     'mail-subject-prefix': Flags.string({ summary: 'First word of the subject.', default: '[portsleuth]' }),
@@ -54,10 +56,11 @@ Exit 5: the mail could not be delivered (-o files are written first).`
     // The daily case: yesterday means the whole previous local day, not "yesterday 00:00 until now".
     const until = flags.until ?? (flags.since?.trim() === 'yesterday' ? 'today' : undefined)
     const req = analyzeRequest(files, { ...flags, until }, this.config.version, clock)
+    const enrich = networkEnricher(enrichRequest(flags))
     const mailOnly = mailing && (flags.output ?? []).length === 0 && flags.format === undefined
     const html = memoHtml(clock.now())
     const progress = runProgress(process.stderr, clock, flags.progress, process.env)
-    const { outcome, notes } = await runToOutputs(req, mailOnly ? null : (id) => outputRequest(flags, id, colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })), html, progress)
+    const { outcome, notes } = await runToOutputs(req, mailOnly ? null : (id) => outputRequest(flags, id, colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })), html, progress, enrich)
     if (flags.verbose) {
       for (const w of outcome.warnings) this.note(w)
       if (outcome.ignoredConfigKeys.length > 0) this.note(`configuration keys not used by portsleuth: ${outcome.ignoredConfigKeys.join(', ')}`)

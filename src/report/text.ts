@@ -1,3 +1,4 @@
+import { whoisHighlights } from '../respond/enrich-text.js'
 import { ansiPalette, plainPalette, type Palette } from './colour.js'
 import type { ReportV1, SourceV1 } from './model.js'
 import { terminalSafe } from './sanitize.js'
@@ -40,10 +41,24 @@ function counts(rec: Record<string, number>): string {
   return parts.length === 0 ? '[none]' : parts.join(', ')
 }
 
+// A few key whois lines (netname, org, country, abuse, range, origin); JSON and HTML have all of it.
+function enrichmentLines(s: SourceV1): string[] {
+  const out: string[] = []
+  if (s.enrichment?.dns != null) out.push(...wrap(`DNS: ${terminalSafe(s.enrichment.dns)}`, '      ', '    '))
+  if (s.enrichment?.whois != null) {
+    whoisHighlights(s.enrichment.whois).forEach((line, i) => {
+      const text = terminalSafe(line)
+      out.push(`${i === 0 ? '    whois: ' : '           '}${text.length > 68 ? `${text.slice(0, 67)}…` : text}`)
+    })
+  }
+  return out
+}
+
 function sourceBlock(s: SourceV1, paint: Palette): string[] {
   const out: string[] = []
   out.push(`SRC ${s.ip}  ${paint.level(s.dangerLevel, `DL ${s.dangerLevel}`)}  packets ${s.packets}  destinations ${s.destinationsTotal}`)
   out.push(`    seen ${time(s.firstSeen)} .. ${time(s.lastSeen)}`)
+  out.push(...enrichmentLines(s))
   if (s.scanTypes.length > 0) {
     const nmap = s.nmapOptions.length > 0 ? ` (nmap ${s.nmapOptions.join(' ')})` : ''
     out.push(...wrap(`scan types: ${s.scanTypes.join(', ')}${nmap}`, '      ', '    '))
