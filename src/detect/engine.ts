@@ -224,9 +224,11 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
   if (pair === undefined) {
     if (pairs.length >= state.settings.maxDestinations) return null
     pair = newPair(key, time)
-    pairs.push(pair)
+    // `[pair]` has room for one; pushing onto an empty array would reserve 17 slots.
+    if (pairs.length === 0) src.pairs = [pair]
+    else pairs.push(pair)
     if (src.pairIndex !== null) src.pairIndex.set(key, pair)
-    else if (pairs.length > INLINE_PAIRS) src.pairIndex = new Map(pairs.map((p) => [p.dst, p]))
+    else if (src.pairs.length > INLINE_PAIRS) src.pairIndex = new Map(src.pairs.map((p) => [p.dst, p]))
   }
   return pair
 }
@@ -291,7 +293,10 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
 function classify(state: EngineState, src: SourceState, pair: PairState | null, pkt: Packet): void {
   if (pkt.proto === PROTO_UDP || pkt.proto === PROTO_UDPLITE) src.udpPackets++
   if (pkt.proto !== PROTO_TCP || pkt.flags < 0) return
-  ;(src.tcpFlags ??= new Tally(256, 0)).add(pkt.flags)
+  if (src.flags0Packets === 0 || pkt.flags === src.flags0) {
+    src.flags0 = pkt.flags
+    src.flags0Packets++
+  } else (src.tcpFlags ??= new Tally(256, 0)).add(pkt.flags)
   const plain = pkt.flags & ~(CWR | ECE)
   if (plain === SYN) {
     const style = synStyle(pkt)

@@ -80,6 +80,9 @@ export interface SourceState {
   /** Pairs whose scoring window is open, and a lower bound of their last-packet times. */
   live: number
   oldestLive: number
+  /** The first TCP flag set and its count inline (-1: none yet); further flag sets in `tcpFlags`. */
+  flags0: number
+  flags0Packets: number
   tcpFlags: Tally<number> | null
   udpPackets: number
   rawSyns: number
@@ -106,6 +109,8 @@ export interface SourceState {
 }
 
 const NO_LISTINGS: SourceState['reputation'] = []
+// Shared until the first destination replaces it (engine.pairOf never pushes onto it).
+const NO_PAIRS: PairState[] = []
 
 export function newPair(dst: AddressKey, time: number): PairState {
   return {
@@ -139,11 +144,13 @@ export function newSource(key: AddressKey, time: number): SourceState {
     packets: 0,
     firstSeen: time,
     lastSeen: time,
-    pairs: [],
+    pairs: NO_PAIRS,
     pairIndex: null,
     untrackedPackets: 0,
     live: 0,
     oldestLive: FAR_TIME,
+    flags0: -1,
+    flags0Packets: 0,
     tcpFlags: null,
     udpPackets: 0,
     rawSyns: 0,
@@ -172,6 +179,13 @@ export function protoCount(bits: number, other: Set<number> | null): number {
   let n = other === null ? 0 : other.size
   for (let b = bits; b !== 0; b &= b - 1) n++
   return n
+}
+
+/** Returns [flags, packets] pairs of a source, the inline first flag set included. */
+export function sourceFlags(src: SourceState): [number, number][] {
+  const out: [number, number][] = src.flags0Packets > 0 ? [[src.flags0, src.flags0Packets]] : []
+  if (src.tcpFlags !== null) out.push(...src.tcpFlags.entries())
+  return out
 }
 
 /** Returns [prefix, packets] pairs of a source, the inline first prefix included. */

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import { keyText, NO_TIME, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import { keyText, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
 import type { Totals } from '../detect/engine.js'
 import { flagsText } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
@@ -58,7 +58,7 @@ const COMMON: ReadonlySet<ScanType> = new Set(['SYN', 'ACK', 'UDP'])
 function scanTypes(src: SourceState, settings: Settings): { types: string[]; nmap: string[] } {
   const min = settings.detection.dangerLevels[0]!
   const counts = new Map<ScanType, number>()
-  for (const [flags, n] of src.tcpFlags?.entries() ?? []) {
+  for (const [flags, n] of sourceFlags(src)) {
     const t = tcpScanType(flags)
     if (t !== null) counts.set(t, (counts.get(t) ?? 0) + n)
   }
@@ -153,7 +153,7 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     signatures: signatures(src),
     os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),
     findings: findings(src, settings, tcpOptionsSeen),
-    tcpFlags: record(src.tcpFlags?.entries() ?? [], flagsText),
+    tcpFlags: record(sourceFlags(src), flagsText),
     chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.outputPackets], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
     logPrefixes: record(sourcePrefixes(src)),
   }

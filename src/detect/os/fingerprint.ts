@@ -37,8 +37,11 @@ export interface OsState {
 }
 
 /** Returns empty state for a new source. */
+// Shared by every state until its first verdict (observeSyn replaces it, never pushes onto it).
+const NONE: number[] = []
+
 export function newOsState(): OsState {
-  return { syns: 0, undecodable: 0, unknown: 0, ids: [], counts: [], otherVerdicts: 0, posf: null }
+  return { syns: 0, undecodable: 0, unknown: 0, ids: NONE, counts: NONE, otherVerdicts: 0, posf: null }
 }
 
 // Scratch record reused for every SYN so the hot path allocates nothing for it (calls are synchronous).
@@ -104,7 +107,11 @@ export function observeSyn(db: OsDatabase, st: OsState, pkt: Packet, maxHops: nu
   }
   const k = st.ids.indexOf(id)
   if (k >= 0) st.counts[k]!++
-  else if (st.ids.length < MAX_GUESSES) {
+  else if (st.ids.length === 0) {
+    // Exact-size arrays: most sources have one verdict, and pushing onto [] reserves 17 slots.
+    st.ids = [id]
+    st.counts = [1]
+  } else if (st.ids.length < MAX_GUESSES) {
     st.ids.push(id)
     st.counts.push(1)
   } else st.otherVerdicts++

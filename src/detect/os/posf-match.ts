@@ -30,16 +30,19 @@ export function newPosfTrack(): PosfTrack {
   return { n: 0, lens: [], windows: [], ttlMin: 256, ttlMax: -1, lastId: -1, ids: 0, idSmallIncr: true, maxHops: 20 }
 }
 
-function remember(set: number[], v: number): void {
+// Returns the set with v added. A first value gets an exact-size array: pushing onto [] reserves 17 slots.
+function remember(set: number[], v: number): number[] {
+  if (set.length === 0) return [v]
   if (set.length < MAX_VALUES && !set.includes(v)) set.push(v)
+  return set
 }
 
 /** Adds one SYN to the track. */
 export function trackSyn(t: PosfTrack, len: number, ttl: number, window: number, ipId: number, maxHops: number): void {
   t.n++
   t.maxHops = maxHops
-  remember(t.lens, len)
-  remember(t.windows, window)
+  t.lens = remember(t.lens, len)
+  t.windows = remember(t.windows, window)
   if (ttl < t.ttlMin) t.ttlMin = ttl
   if (ttl > t.ttlMax) t.ttlMax = ttl
   if (ipId >= 0) {
