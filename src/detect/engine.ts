@@ -15,7 +15,7 @@ import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
 import { SourceTable } from './source-table.js'
-import { FAR_TIME, keyText, newPair, newSource, NO_TIME, protoCount, type PairState, type SourceState } from './state.js'
+import { FAR_TIME, keyText, newPair, newSource, NO_TIME, protoCount, rareOf, type PairState, type SignatureHit, type SourceState } from './state.js'
 import { Tally } from './tally.js'
 
 // The detection engine is a reducer: `ingest(state, packet)` updates the state in place and reports
@@ -167,10 +167,10 @@ function scorePair(state: EngineState, src: SourceState, pair: PairState): void 
   const s = state.settings
   const r = portRange(pair.wLo, pair.wHi, pair.wPackets)
   const p = protoCount(pair.wProtoBits, pair.wOtherProtos)
-  if (p >= s.protocolScanThreshold) src.protocolScan = true
+  if (p >= s.protocolScanThreshold && src.rare?.protocolScan !== true) rareOf(src).protocolScan = true
   const level = pairLevel(pair.wPackets, r, p, src.live, s)
   if (level === 0) return
-  if (isSweepWide(src.live, s) && pair.wHi > 0 && r === s.portRangeSweepThreshold) src.sweep = true
+  if (isSweepWide(src.live, s) && pair.wHi > 0 && r === s.portRangeSweepThreshold) rareOf(src).sweep = true
   raise(state, src, level, src.live >= s.uniqueHosts[0]! && s.uniqueHosts[0]! > 0 ? 'sweep' : 'scan')
 }
 
@@ -184,7 +184,7 @@ function sourceOf(state: EngineState, pkt: Packet, time: number): SourceState {
     // what psad's per-packet check amounts to.
     const listed = state.lists.reputation?.matches(pkt.ipv6 ? pkt.src : '', pkt.ipv6 ? -1 : pkt.srcNum) ?? []
     if (listed.length > 0) {
-      src.reputation = listed.map((m) => ({ feed: m.feed, dl: m.dl, network: m.network }))
+      rareOf(src).reputation = listed.map((m) => ({ feed: m.feed, dl: m.dl, network: m.network }))
       raise(state, src, Math.max(...listed.map((m) => m.dl)), 'reputation')
     }
   }
@@ -211,8 +211,9 @@ const INLINE_PAIRS = 8
 function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number): PairState | null {
   const key = pkt.ipv6 ? pkt.dst : pkt.dstNum | 0
   const pairs = src.pairs
+  const index = src.rare === null ? null : src.rare.pairIndex
   let pair: PairState | undefined
-  if (src.pairIndex !== null) pair = src.pairIndex.get(key)
+  if (index !== null) pair = index.get(key)
   else {
     for (let i = 0; i < pairs.length; i++) {
       if (pairs[i]!.dst === key) {
@@ -227,8 +228,8 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
     // `[pair]` has room for one; pushing onto an empty array would reserve 17 slots.
     if (pairs.length === 0) src.pairs = [pair]
     else pairs.push(pair)
-    if (src.pairIndex !== null) src.pairIndex.set(key, pair)
-    else if (src.pairs.length > INLINE_PAIRS) src.pairIndex = new Map(src.pairs.map((p) => [p.dst, p]))
+    if (index !== null) index.set(key, pair)
+    else if (src.pairs.length > INLINE_PAIRS) rareOf(src).pairIndex = new Map(src.pairs.map((p) => [p.dst, p]))
   }
   return pair
 }
@@ -290,13 +291,18 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
   }
 }
 
+function findHit(hits: SignatureHit[], key: string): SignatureHit | null {
+  for (const h of hits) if (h.sig.key === key) return h
+  return null
+}
+
 function classify(state: EngineState, src: SourceState, pair: PairState | null, pkt: Packet): void {
   if (pkt.proto === PROTO_UDP || pkt.proto === PROTO_UDPLITE) src.udpPackets++
   if (pkt.proto !== PROTO_TCP || pkt.flags < 0) return
   if (src.flags0Packets === 0 || pkt.flags === src.flags0) {
     src.flags0 = pkt.flags
     src.flags0Packets++
-  } else (src.tcpFlags ??= new Tally(256, 0)).add(pkt.flags)
+  } else (rareOf(src).tcpFlags ??= new Tally(256, 0)).add(pkt.flags)
   const plain = pkt.flags & ~(CWR | ECE)
   if (plain === SYN) {
     const style = synStyle(pkt)
@@ -304,7 +310,7 @@ function classify(state: EngineState, src: SourceState, pair: PairState | null, 
     else if (style === 'stack') src.stackSyns++
     if (pkt.tcpOptsBytes < 0 && state.settings.expectTcpOptions) src.synsWithoutOptions++
   }
-  if (pkt.ipv6 && pkt.emptyExtHeaders >= 7) src.topera++
+  if (pkt.ipv6 && pkt.emptyExtHeaders >= 7) rareOf(src).topera++
   if (state.os !== null && plain & SYN && !(plain & ACK)) {
     src.os ??= newOsState()
     if (observeSyn(state.os, src.os, pkt, state.settings.maxHops) === 'undecodable') state.totals.tcpOptionsUndecodable++
@@ -312,7 +318,7 @@ function classify(state: EngineState, src: SourceState, pair: PairState | null, 
   if (pair !== null && plain & SYN && !(plain & (ACK | RST))) {
     if (pkt.dport === 23) pair.syn23++
     else if (pkt.dport === 2323 && pair.syn23 >= 10) {
-      src.mirai++
+      rareOf(src).mirai++
       pair.syn23 = 0
     }
   }
@@ -361,32 +367,36 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     if (time > src.lastSeen) src.lastSeen = time
   }
   if (autoDl !== null) {
-    ;(src.autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
+    ;(rareOf(src).autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
     raise(state, src, autoDl.dl, 'auto-dl')
   }
   if (pkt.chain === 'INPUT') src.inputPackets++
-  else if (pkt.chain === 'OUTPUT') src.outputPackets++
+  else if (pkt.chain === 'OUTPUT') rareOf(src).outputPackets++
   else src.forwardPackets++
   if (pkt.prefix !== '') {
     if (src.prefixPackets === 0 || pkt.prefix === src.prefix) {
       src.prefix = pkt.prefix
       src.prefixPackets++
-    } else (src.prefixes ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(pkt.prefix)
+    } else (rareOf(src).prefixes ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(pkt.prefix)
   }
   countTotals(state.totals, pkt, abs)
 
   if (hits.length > 0) {
-    const found = (src.signatures ??= new Map())
+    const rare = rareOf(src)
     for (const sig of hits) {
-      const hit = found.get(sig.key)
-      if (hit === undefined) found.set(sig.key, { sig, count: 1 })
-      else hit.count++
+      const found = rare.signatures
+      // A short list searched in order: most sources match one or two signatures, and a Map per
+      // source would cost several times the memory of the hits themselves.
+      const hit = found === null ? null : findHit(found, sig.key)
+      if (hit !== null) hit.count++
+      else if (found === null) rare.signatures = [{ sig, count: 1 }]
+      else found.push({ sig, count: 1 })
     }
   }
   if (sigDl > 0) raise(state, src, sigDl, 'signature')
   if (icmp !== 'ok') {
     const key = (pkt.ipv6 ? 1 << 16 : 0) | (pkt.icmpType << 8) | pkt.icmpCode
-    const found = (src.invalidIcmp ??= new Map())
+    const found = (rareOf(src).invalidIcmp ??= new Map())
     const rec = found.get(key)
     if (rec !== undefined) rec.count++
     else if (found.size < MAX_SOURCE_LABELS) found.set(key, { v6: pkt.ipv6, type: pkt.icmpType, code: pkt.icmpCode, kind: icmp, count: 1 })
@@ -397,7 +407,7 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   const wasWide = isSweepWide(src.live, s)
   const pair = pairOf(state, src, pkt, time)
   classify(state, src, pair, pkt)
-  if (pair === null) src.untrackedPackets++
+  if (pair === null) rareOf(src).untrackedPackets++
   else {
     accumulate(state, src, pair, pkt, now, time)
     if (!wasWide && isSweepWide(src.live, s)) {

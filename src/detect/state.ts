@@ -66,49 +66,81 @@ export interface SignatureHit {
 
 /** Everything known about one source address. Memory is bounded by `maxDestinations`. */
 export interface SourceState {
+  /** The address; IPv6 sources are the ones with a string key. */
   key: AddressKey
-  v6: boolean
   dl: number
   packets: number
   firstSeen: number
   lastSeen: number
-  /** Destinations in first-seen order; `pairIndex` is built once there are more than a few. */
+  /** Destinations in first-seen order (an index over them, for many, is in `rare`). */
   pairs: PairState[]
-  pairIndex: Map<AddressKey, PairState> | null
-  /** Packets to destinations beyond `maxDestinations` (counted, not itemised). */
-  untrackedPackets: number
   /** Pairs whose scoring window is open, and a lower bound of their last-packet times. */
   live: number
   oldestLive: number
-  /** The first TCP flag set and its count inline (-1: none yet); further flag sets in `tcpFlags`. */
+  /** The first TCP flag set and its count inline (-1: none yet); further flag sets in `rare.tcpFlags`. */
   flags0: number
   flags0Packets: number
-  tcpFlags: Tally<number> | null
   udpPackets: number
   rawSyns: number
   stackSyns: number
   synsWithoutOptions: number
+  inputPackets: number
+  forwardPackets: number
+  /** The first log prefix and its count inline; further prefixes in `rare.prefixes`. */
+  prefix: string
+  prefixPackets: number
+  /** Passive OS fingerprint state, created at the source's first SYN. */
+  os: OsState | null
+  /** What few sources need, created on first use (`rareOf`); null reads as NO_RARE. */
+  rare: SourceRare | null
+}
+
+/** The parts of a source's state that most sources never touch, kept out of the common object. */
+export interface SourceRare {
+  pairIndex: Map<AddressKey, PairState> | null
+  /** Packets to destinations beyond `maxDestinations` (counted, not itemised). */
+  untrackedPackets: number
+  tcpFlags: Tally<number> | null
   protocolScan: boolean
   sweep: boolean
   mirai: number
   topera: number
-  inputPackets: number
   outputPackets: number
-  forwardPackets: number
-  /** The first log prefix and its count inline; further prefixes in `prefixes`. */
-  prefix: string
-  prefixPackets: number
   prefixes: Tally<string> | null
-  signatures: Map<string, SignatureHit> | null
+  /** Signatures matched, each once (by key), in first-match order. */
+  signatures: SignatureHit[] | null
   invalidIcmp: Map<number, InvalidIcmp> | null
-  /** Passive OS fingerprint state, created at the source's first SYN. */
-  os: OsState | null
   /** auto_dl entries that raised this source (file:line → network), and reputation lists it is on. */
   autoDl: Map<string, string> | null
   reputation: readonly { feed: string; dl: number; network: string }[]
 }
 
-const NO_LISTINGS: SourceState['reputation'] = []
+function newRare(): SourceRare {
+  return {
+    pairIndex: null,
+    untrackedPackets: 0,
+    tcpFlags: null,
+    protocolScan: false,
+    sweep: false,
+    mirai: 0,
+    topera: 0,
+    outputPackets: 0,
+    prefixes: null,
+    signatures: null,
+    invalidIcmp: null,
+    autoDl: null,
+    reputation: [],
+  }
+}
+
+/** What a source without rare state reads: every count zero, every collection absent. */
+export const NO_RARE: Readonly<SourceRare> = Object.freeze(newRare())
+
+/** Returns the source's rare state, creating it on first use. */
+export function rareOf(src: SourceState): SourceRare {
+  return (src.rare ??= newRare())
+}
+
 // Shared until the first destination replaces it (engine.pairOf never pushes onto it).
 const NO_PAIRS: PairState[] = []
 
@@ -139,38 +171,25 @@ export function newPair(dst: AddressKey, time: number): PairState {
 export function newSource(key: AddressKey, time: number): SourceState {
   return {
     key,
-    v6: typeof key === 'string',
     dl: 0,
     packets: 0,
     firstSeen: time,
     lastSeen: time,
     pairs: NO_PAIRS,
-    pairIndex: null,
-    untrackedPackets: 0,
     live: 0,
     oldestLive: FAR_TIME,
     flags0: -1,
     flags0Packets: 0,
-    tcpFlags: null,
     udpPackets: 0,
     rawSyns: 0,
     stackSyns: 0,
     synsWithoutOptions: 0,
-    protocolScan: false,
-    sweep: false,
-    mirai: 0,
-    topera: 0,
     inputPackets: 0,
-    outputPackets: 0,
     forwardPackets: 0,
     prefix: '',
     prefixPackets: 0,
-    prefixes: null,
-    signatures: null,
-    invalidIcmp: null,
     os: null,
-    autoDl: null,
-    reputation: NO_LISTINGS,
+    rare: null,
   }
 }
 
@@ -184,13 +203,13 @@ export function protoCount(bits: number, other: Set<number> | null): number {
 /** Returns [flags, packets] pairs of a source, the inline first flag set included. */
 export function sourceFlags(src: SourceState): [number, number][] {
   const out: [number, number][] = src.flags0Packets > 0 ? [[src.flags0, src.flags0Packets]] : []
-  if (src.tcpFlags !== null) out.push(...src.tcpFlags.entries())
+  if (src.rare?.tcpFlags != null) out.push(...src.rare.tcpFlags.entries())
   return out
 }
 
 /** Returns [prefix, packets] pairs of a source, the inline first prefix included. */
 export function sourcePrefixes(src: SourceState): [string, number][] {
   const out: [string, number][] = src.prefixPackets > 0 ? [[src.prefix, src.prefixPackets]] : []
-  if (src.prefixes !== null) out.push(...src.prefixes.entries())
+  if (src.rare?.prefixes != null) out.push(...src.rare.prefixes.entries())
   return out
 }

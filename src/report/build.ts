@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import { keyText, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import { keyText, NO_RARE, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
 import type { Totals } from '../detect/engine.js'
 import { flagsText } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
@@ -65,8 +65,9 @@ function scanTypes(src: SourceState, settings: Settings): { types: string[]; nma
   if (src.udpPackets > 0) counts.set('UDP', src.udpPackets)
   const seen = new Set<ScanType>()
   for (const [t, n] of counts) if (!COMMON.has(t) || n >= min) seen.add(t)
-  if (src.protocolScan) seen.add('IP-PROTOCOL')
-  if (src.sweep) seen.add('SWEEP')
+  const rare = src.rare ?? NO_RARE
+  if (rare.protocolScan) seen.add('IP-PROTOCOL')
+  if (rare.sweep) seen.add('SWEEP')
   const types = SCAN_TYPES.filter((t) => seen.has(t))
   const nmap: string[] = []
   for (const t of types) {
@@ -82,7 +83,7 @@ function scanTypes(src: SourceState, settings: Settings): { types: string[]; nma
 }
 
 function sweepFinding(src: SourceState, settings: Settings): FindingV1 | null {
-  if (!src.sweep) return null
+  if (src.rare?.sweep !== true) return null
   const hosts = new Map<string, number>()
   for (const p of src.pairs) {
     for (const [proto, lo, hi] of [['tcp', p.tcpLo, p.tcpHi], ['udp', p.udpLo, p.udpHi]] as const) {
@@ -99,7 +100,8 @@ function sweepFinding(src: SourceState, settings: Settings): FindingV1 | null {
 
 function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): FindingV1[] {
   const out: FindingV1[] = []
-  for (const inv of [...(src.invalidIcmp?.values() ?? [])].sort((a, b) => a.type - b.type || a.code - b.code)) {
+  const rare = src.rare ?? NO_RARE
+  for (const inv of [...(rare.invalidIcmp?.values() ?? [])].sort((a, b) => a.type - b.type || a.code - b.code)) {
     const family = inv.v6 ? 'ICMPv6' : 'ICMP'
     const name = icmpTypeName(inv.v6, inv.type)
     const message = inv.kind === 'bad-type'
@@ -109,29 +111,29 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
   }
   const sweep = sweepFinding(src, settings)
   if (sweep !== null) out.push(sweep)
-  for (const r of src.reputation) {
+  for (const r of rare.reputation) {
     out.push({ kind: 'reputation', message: `listed in '${r.feed}' (${r.network}), danger level ${r.dl}` })
   }
-  if (src.autoDl !== null) {
-    for (const [entry, network] of src.autoDl) out.push({ kind: 'auto-dl', message: `danger level assigned by auto_dl entry ${network} (${entry})` })
+  if (rare.autoDl !== null) {
+    for (const [entry, network] of rare.autoDl) out.push({ kind: 'auto-dl', message: `danger level assigned by auto_dl entry ${network} (${entry})` })
   }
-  if (src.mirai > 0) {
-    out.push({ kind: 'mirai', message: `Mirai default-credentials scan: 10+ SYNs to tcp/23 then tcp/2323 (${src.mirai} time${src.mirai === 1 ? '' : 's'})` })
+  if (rare.mirai > 0) {
+    out.push({ kind: 'mirai', message: `Mirai default-credentials scan: 10+ SYNs to tcp/23 then tcp/2323 (${rare.mirai} time${rare.mirai === 1 ? '' : 's'})` })
   }
-  if (src.topera > 0) {
-    out.push({ kind: 'topera', message: `Topera IPv6 scan: ${src.topera} TCP packets behind 7+ empty extension headers` })
+  if (rare.topera > 0) {
+    out.push({ kind: 'topera', message: `Topera IPv6 scan: ${rare.topera} TCP packets behind 7+ empty extension headers` })
   }
   if (tcpOptionsSeen && src.synsWithoutOptions > 0) {
     out.push({ kind: 'masscan', message: `${src.synsWithoutOptions} SYNs without TCP options while other lines log options (Masscan-style raw scanner)` })
   }
-  if (src.untrackedPackets > 0) {
-    out.push({ kind: 'untracked-destinations', message: `${src.untrackedPackets} packets to destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
+  if (rare.untrackedPackets > 0) {
+    out.push({ kind: 'untracked-destinations', message: `${rare.untrackedPackets} packets to destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
   }
   return out
 }
 
 function signatures(src: SourceState): SignatureHitV1[] {
-  return [...(src.signatures?.values() ?? [])]
+  return [...(src.rare?.signatures ?? [])]
     .sort((a, b) => b.count - a.count || (a.sig.key < b.sig.key ? -1 : 1))
     .map(({ sig, count }) => ({ sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, dangerLevel: sig.dl }))
 }
@@ -141,7 +143,7 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
   const dests = src.pairs.map((p) => destination(p, base)).sort((a, b) => b.packets - a.packets || compareIp(a.ip, b.ip))
   return {
     ip: keyText(src.key),
-    version: src.v6 ? 6 : 4,
+    version: typeof src.key === 'string' ? 6 : 4,
     dangerLevel: src.dl,
     packets: src.packets,
     firstSeen: tickIso(base, src.firstSeen),
@@ -154,7 +156,7 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),
     findings: findings(src, settings, tcpOptionsSeen),
     tcpFlags: record(sourceFlags(src), flagsText),
-    chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.outputPackets], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
+    chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.rare?.outputPackets ?? 0], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
     logPrefixes: record(sourcePrefixes(src)),
   }
 }
@@ -182,7 +184,7 @@ function topPorts(ports: Totals['ports']): TopPortV1[] {
 function topSignatures(sources: Iterable<SourceState>): TopSignatureV1[] {
   const tally = new Map<string, TopSignatureV1>()
   for (const src of sources) {
-    for (const { sig, count } of src.signatures?.values() ?? []) {
+    for (const { sig, count } of src.rare?.signatures ?? []) {
       const t = tally.get(sig.key)
       if (t === undefined) tally.set(sig.key, { sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, sources: 1 })
       else {

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js'
 import type { PacketSink } from '../detect/analyzer.js'
 import { parseCsvTable, renderCsv, type CsvTableChoice } from './csv.js'
 import { DshieldWriter } from './dshield.js'
-import { renderJson } from './json.js'
+import { renderJson, renderJsonChunks } from './json.js'
 import type { ReportV1 } from './model.js'
 import { openTarget, type OutputTarget } from './output-target.js'
 import { PacketCsv, parsePacketFields } from './packet-csv.js'
@@ -146,7 +146,13 @@ export class Outputs {
   async finish(report: ReportV1, html: HtmlRenderer): Promise<void> {
     for (const o of this.open) {
       if (o.stream !== null) o.stream.end()
-      else o.target.write(await this.render(o, report, html))
+      else if (o.plan.format === 'json') {
+        // In pieces, with backpressure: the JSON of a large run is the biggest thing it writes.
+        for (const chunk of renderJsonChunks(report)) {
+          o.target.write(chunk)
+          await o.target.pressure()
+        }
+      } else o.target.write(await this.render(o, report, html))
       await o.target.commit()
     }
   }

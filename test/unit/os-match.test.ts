@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
-import { BUNDLED_OS_DATABASE, compileOsDatabase, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses, type OsDatabase } from '../../src/detect/os/index.js'
+import { BUNDLED_OS_DATABASE, compileOsDatabase, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses, posfValues, verdicts, type OsDatabase } from '../../src/detect/os/index.js'
 import { LineParser } from '../../src/parse/line.js'
 import { emptyPacket, type Packet, PROTO_TCP, SYN } from '../../src/parse/packet.js'
 
@@ -211,7 +211,7 @@ describe('observeSyn outcomes and bounded state', () => {
     const st = newOsState()
     for (let i = 0; i < 10; i++) observeSyn(d, st, syn({ window: 1000 + i }), 20)
     observeSyn(d, st, syn({ window: 1000 }), 20)
-    expect(st.ids).toHaveLength(4)
+    expect(verdicts(st)).toHaveLength(4)
     expect(st.otherVerdicts).toBe(6)
     expect(osGuesses(d, st).map((g) => [g.os, g.packets])).toEqual([['os0', 2], ['os1', 1], ['os2', 1], ['os3', 1]])
   })
@@ -250,14 +250,13 @@ describe('posf fallback (SYNs without logged options, IPv4)', () => {
   test('IPv6 SYNs without options are not used by posf (no IP ID)', () => {
     const st = newOsState()
     for (let i = 0; i < 5; i++) observeSyn(P, st, bare({ ipv6: true, len: 80, window: 5840 }), 20)
-    expect(st.posf).toBeNull()
+    expect(st.posfSyns).toBe(0)
   })
 
   test('remembers at most 8 LEN and WINDOW values per source', () => {
     const st = newOsState()
     for (let i = 0; i < 50; i++) observeSyn(P, st, bare({ len: 100 + i, window: 100 + i, ipId: i * 7919 }), 20)
-    expect(st.posf!.lens).toHaveLength(8)
-    expect(st.posf!.windows).toHaveLength(8)
-    expect(st.posf!.n).toBe(50)
+    expect(posfValues(st)).toEqual({ lens: [100, 101, 102, 103, 104, 105, 106, 107], windows: [100, 101, 102, 103, 104, 105, 106, 107] })
+    expect(st.posfSyns).toBe(50)
   })
 })

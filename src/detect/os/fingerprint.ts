@@ -1,7 +1,7 @@
 import type { Packet } from '../../parse/packet.js'
 import type { OsDatabase } from './database.js'
 import { compareEntries, entryClass, entryMatches, type SynPrint } from './p0f-match.js'
-import { newPosfTrack, posfCandidates, trackSyn, type PosfTrack } from './posf-match.js'
+import { posfCandidates, trackSyn, type PosfTrack } from './posf-match.js'
 import { decodeTcpOptions, NO_OPTIONS, type DecodedOptions } from './tcp-options.js'
 import type { OsGuess, P0fEntry } from './types.js'
 
@@ -23,25 +23,73 @@ export type SynOutcome =
   | 'undecodable' // the options blob is malformed: cannot fingerprint
   | 'incomplete' // the line lacks TTL, LEN or WINDOW
 
-/** Bounded per-source state: a few counters, up to four verdict ids and a small posf track. */
-export interface OsState {
+/**
+ * Bounded per-source state, one object: a few counters, up to four p0f verdicts (the first inline,
+ * the others in `moreVerdicts` as [id, count, id, count, …]) and the posf track. A million sources
+ * may each have one, so nothing is allocated until a second verdict or value appears.
+ */
+export interface OsState extends PosfTrack {
   syns: number
   undecodable: number
   unknown: number
-  /** p0f result ids (see P0fIndex.results) and how many SYNs gave each, in first-seen order. */
-  ids: number[]
-  counts: number[]
-  /** SYNs whose verdict did not fit in `ids`. */
+  /** The first p0f result id (see P0fIndex.results; -1: none yet) and how many SYNs gave it. */
+  id0: number
+  count0: number
+  moreVerdicts: number[] | null
+  /** SYNs whose verdict did not fit in the four kept. */
   otherVerdicts: number
-  posf: PosfTrack | null
 }
 
 /** Returns empty state for a new source. */
-// Shared by every state until its first verdict (observeSyn replaces it, never pushes onto it).
-const NONE: number[] = []
-
 export function newOsState(): OsState {
-  return { syns: 0, undecodable: 0, unknown: 0, ids: NONE, counts: NONE, otherVerdicts: 0, posf: null }
+  // Every field written here, in one literal, so all states share one compact shape.
+  return {
+    syns: 0,
+    undecodable: 0,
+    unknown: 0,
+    id0: -1,
+    count0: 0,
+    moreVerdicts: null,
+    otherVerdicts: 0,
+    posfSyns: 0,
+    len0: -1,
+    win0: -1,
+    moreLens: null,
+    moreWindows: null,
+    ttlMin: 256,
+    ttlMax: -1,
+    lastId: -1,
+    ipIds: 0,
+    idSmallIncr: true,
+    maxHops: 20,
+  }
+}
+
+/** Returns the kept p0f verdicts as [result id, SYNs] pairs, first-seen first. */
+export function verdicts(st: OsState): [number, number][] {
+  if (st.id0 < 0) return []
+  const out: [number, number][] = [[st.id0, st.count0]]
+  const more = st.moreVerdicts ?? []
+  for (let i = 0; i < more.length; i += 2) out.push([more[i]!, more[i + 1]!])
+  return out
+}
+
+function addVerdict(st: OsState, id: number): void {
+  if (st.id0 === id) st.count0++
+  else if (st.id0 < 0) {
+    st.id0 = id
+    st.count0 = 1
+  } else {
+    const more = (st.moreVerdicts ??= [])
+    for (let i = 0; i < more.length; i += 2) {
+      if (more[i] === id) {
+        more[i + 1]!++
+        return
+      }
+    }
+    if (more.length < 2 * (MAX_GUESSES - 1)) more.push(id, 1)
+    else st.otherVerdicts++
+  }
 }
 
 // Scratch record reused for every SYN so the hot path allocates nothing for it (calls are synchronous).
@@ -87,8 +135,7 @@ export function observeSyn(db: OsDatabase, st: OsState, pkt: Packet, maxHops: nu
   if (pkt.tcpOpts === null) {
     unmatched = 'no-options'
     if (!pkt.ipv6) {
-      st.posf ??= newPosfTrack()
-      trackSyn(st.posf, pkt.len, pkt.ttl, pkt.window, pkt.ipId, maxHops)
+      trackSyn(st, pkt.len, pkt.ttl, pkt.window, pkt.ipId, maxHops)
       unmatched = 'posf'
     }
     if (sizeOf(pkt) !== 40) return unmatched
@@ -105,22 +152,13 @@ export function observeSyn(db: OsDatabase, st: OsState, pkt: Packet, maxHops: nu
     st.unknown++
     return unmatched
   }
-  const k = st.ids.indexOf(id)
-  if (k >= 0) st.counts[k]!++
-  else if (st.ids.length === 0) {
-    // Exact-size arrays: most sources have one verdict, and pushing onto [] reserves 17 slots.
-    st.ids = [id]
-    st.counts = [1]
-  } else if (st.ids.length < MAX_GUESSES) {
-    st.ids.push(id)
-    st.counts.push(1)
-  } else st.otherVerdicts++
+  addVerdict(st, id)
   return 'p0f'
 }
 
 /** Returns the source's OS guesses, best first: p0f verdicts (class, then SYN count), then posf's. */
 export function osGuesses(db: OsDatabase, st: OsState): OsGuess[] {
-  const p0f = st.ids.map((id, i) => ({ r: db.p0f.results[id]!, n: st.counts[i]!, i }))
+  const p0f = verdicts(st).map(([id, n], i) => ({ r: db.p0f.results[id]!, n, i }))
   p0f.sort((a, b) => entryClass(a.r.entry) - entryClass(b.r.entry) || b.n - a.n || a.i - b.i)
   const out: OsGuess[] = p0f.map(({ r, n }) => ({
     os: r.entry.label,
@@ -131,8 +169,8 @@ export function osGuesses(db: OsDatabase, st: OsState): OsGuess[] {
     signature: `${r.entry.file}:${r.entry.line}`,
     alsoMatched: [...r.alsoMatched],
   }))
-  if (st.posf !== null) {
-    const found = posfCandidates(db.posfEntries, st.posf)
+  if (st.posfSyns > 0) {
+    const found = posfCandidates(db.posfEntries, st)
     const best = found[0]
     if (best !== undefined && !out.some((g) => g.os === best.name)) {
       out.push({
@@ -140,7 +178,7 @@ export function osGuesses(db: OsDatabase, st: OsState): OsGuess[] {
         method: 'posf',
         scanner: best.scanner,
         generic: false,
-        packets: st.posf.n,
+        packets: st.posfSyns,
         signature: `${best.file}:${best.line}`,
         alsoMatched: [...new Set(found.slice(1).map((e) => e.name))].filter((n) => n !== best.name).slice(0, 3),
       })

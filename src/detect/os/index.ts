@@ -3,7 +3,8 @@
 // every TCP packet with SYN set and ACK clear, and asks osGuesses when it builds the report.
 export { BUNDLED_OS_DATABASE, compileOsDatabase, loadOsDatabase } from './database.js'
 export type { OsDatabase, OsDatabaseFiles, OsDatabaseOptions } from './database.js'
-export { explainSyn, newOsState, observeSyn, osGuesses } from './fingerprint.js'
+export { explainSyn, newOsState, observeSyn, osGuesses, verdicts } from './fingerprint.js'
+export { posfValues } from './posf-match.js'
 export type { OsState, SynOutcome } from './fingerprint.js'
 export { decodeTcpOptions } from './tcp-options.js'
 export type { DecodedOptions, TcpOption } from './tcp-options.js'

@@ -12,37 +12,54 @@ const MAX_VALUES = 8
 /** psad's SMALLINCR: every IP ID is 1..999 above the previous one. */
 const SMALL_STEP = 1000
 
-/** What posf needs from a source's SYNs without logged options (IPv4 only: it needs the IP ID). */
+/**
+ * What posf needs from a source's SYNs without logged options (IPv4 only: it needs the IP ID). It is
+ * part of the source's OsState (one object per source, not three): the first LEN and WINDOW are
+ * inline, further distinct ones (up to MAX_VALUES in all) in arrays created when they appear.
+ */
 export interface PosfTrack {
-  n: number
-  lens: number[]
-  windows: number[]
+  /** SYNs accumulated; 0 means none, and the other fields are meaningless. */
+  posfSyns: number
+  len0: number
+  win0: number
+  moreLens: number[] | null
+  moreWindows: number[] | null
   ttlMin: number
   ttlMax: number
   lastId: number
-  ids: number
+  /** SYNs that carried an IP ID, and whether every step between them was a small increment. */
+  ipIds: number
   idSmallIncr: boolean
   /** MAX_HOPS in force at the last SYN, used when the guess is made. */
   maxHops: number
 }
 
-export function newPosfTrack(): PosfTrack {
-  return { n: 0, lens: [], windows: [], ttlMin: 256, ttlMax: -1, lastId: -1, ids: 0, idSmallIncr: true, maxHops: 20 }
+// Returns `more` with v added unless v is `first`, already there, or the set is full.
+function remember(first: number, more: number[] | null, v: number): number[] | null {
+  if (v === first) return more
+  if (more === null) return [v]
+  if (more.length < MAX_VALUES - 1 && !more.includes(v)) more.push(v)
+  return more
 }
 
-// Returns the set with v added. A first value gets an exact-size array: pushing onto [] reserves 17 slots.
-function remember(set: number[], v: number): number[] {
-  if (set.length === 0) return [v]
-  if (set.length < MAX_VALUES && !set.includes(v)) set.push(v)
-  return set
+const has = (first: number, more: number[] | null, v: number): boolean => v === first || (more !== null && more.includes(v))
+
+/** Returns the distinct LEN and WINDOW values remembered, first-seen first. */
+export function posfValues(t: PosfTrack): { lens: number[]; windows: number[] } {
+  if (t.posfSyns === 0) return { lens: [], windows: [] }
+  return { lens: [t.len0, ...(t.moreLens ?? [])], windows: [t.win0, ...(t.moreWindows ?? [])] }
 }
 
 /** Adds one SYN to the track. */
 export function trackSyn(t: PosfTrack, len: number, ttl: number, window: number, ipId: number, maxHops: number): void {
-  t.n++
+  if (t.posfSyns++ === 0) {
+    t.len0 = len
+    t.win0 = window
+  } else {
+    t.moreLens = remember(t.len0, t.moreLens, len)
+    t.moreWindows = remember(t.win0, t.moreWindows, window)
+  }
   t.maxHops = maxHops
-  t.lens = remember(t.lens, len)
-  t.windows = remember(t.windows, window)
   if (ttl < t.ttlMin) t.ttlMin = ttl
   if (ttl > t.ttlMax) t.ttlMax = ttl
   if (ipId >= 0) {
@@ -51,14 +68,14 @@ export function trackSyn(t: PosfTrack, len: number, ttl: number, window: number,
       if (step === 0 || step >= SMALL_STEP) t.idSmallIncr = false
     }
     t.lastId = ipId
-    t.ids++
+    t.ipIds++
   }
 }
 
 /** True when the accumulated SYNs satisfy the entry. */
 export function posfMatches(e: PosfEntry, t: PosfTrack): boolean {
-  if (t.n < e.numPkts || t.ids < 2) return false
-  if (!t.windows.includes(e.window) || !t.lens.includes(e.len)) return false
+  if (t.posfSyns < e.numPkts || t.ipIds < 2) return false
+  if (!has(t.win0, t.moreWindows, e.window) || !has(t.len0, t.moreLens, e.len)) return false
   if (t.ttlMax > e.ttl || (!e.scanner && t.ttlMin <= e.ttl - t.maxHops)) return false
   return (t.idSmallIncr ? 'SMALLINCR' : 'RANDOM') === e.id
 }
