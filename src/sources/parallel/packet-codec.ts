@@ -1,4 +1,4 @@
-import { emptyPacket, type Chain, type Packet } from '../../parse/packet.js'
+import { emptyPacket, type Chain, type MutablePacket, type Packet } from '../../parse/packet.js'
 // Packets cross from a parsing worker to the engine thread in batches: numbers in one transferable
 // Float64Array (SLOTS per packet), text fields as indexes into a per-batch string table, so a batch of
 // thousands of packets is one typed array and a short list of distinct strings. The field copies are
@@ -91,8 +91,10 @@ export class BatchWriter {
 }
 
 /** Rebuilds packet `i` of a batch. */
-export function readPacket(b: PacketBatch, i: number): Packet {
-  const p = emptyPacket()
+export function readPacket(b: PacketBatch, i: number, into?: MutablePacket): Packet {
+  // Reusing `into` (as the serial path reuses its packet) spares the engine thread one object per packet.
+  const p = into ?? emptyPacket()
+  if (into !== undefined) p.reset()
   const n = b.nums
   const t = b.strings
   const o = i * SLOTS

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { InternalError } from '../../core/errors.js'
+import { emptyPacket } from '../../parse/packet.js'
 import { readPacket, type PacketBatch } from './packet-codec.js'
 import type { WorkUnit } from './plan.js'
 import type { FromWorker, ToWorker, UnitDone, UnitOptions } from './worker.js'
@@ -11,7 +12,7 @@ import type { FromWorker, ToWorker, UnitDone, UnitOptions } from './worker.js'
 // packet sequence a serial run would.
 
 export interface ParallelConsumer {
-  /** Called for every packet, in order. */
+  /** Called for every packet, in order; `p` is refilled for the next packet, so keep no reference. */
   packet(unit: WorkUnit, p: ReturnType<typeof readPacket>): void
   /** Bytes and lines read so far (progress). */
   progress(bytes: number, lines: number): void
@@ -78,6 +79,9 @@ export async function runParallel(units: readonly WorkUnit[], threads: number, o
   }
 }
 
+// One packet refilled for every packet of every batch: the consumer (the engine) keeps no reference.
+const scratch = emptyPacket()
+
 function consumeBatch(unit: WorkUnit, batch: PacketBatch, consumer: ParallelConsumer): void {
-  for (let i = 0; i < batch.count; i++) consumer.packet(unit, readPacket(batch, i))
+  for (let i = 0; i < batch.count; i++) consumer.packet(unit, readPacket(batch, i, scratch))
 }
