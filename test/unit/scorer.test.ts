@@ -88,3 +88,14 @@ describe('time windows (SCAN_TIMEOUT on event time)', () => {
     expect(dlOf(analyzeLines(lines))).toBe(2)
   })
 })
+
+describe('bounded state per source', () => {
+  test('destinations beyond the first 4,096 are counted, not itemised, and reported as a finding', () => {
+    const lines = range(4100).map((h) => tcpLine({ dport: 1083, dst: `10.${(h >> 8) & 255}.${h & 255}.1` }))
+    const s = analyzeLines(lines).sources[0]!
+    expect(s.packets).toBe(4100)
+    expect(s.destinationsTotal).toBe(4096)
+    expect(s.dangerLevel).toBe(5)
+    expect(s.findings).toContainEqual({ kind: 'untracked-destinations', message: '4 packets to destinations beyond the first 4096 were counted but not itemised' })
+  })
+})
