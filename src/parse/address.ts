@@ -3,14 +3,14 @@ import ipaddr from 'ipaddr.js'
 // The kernel prints IPv4 as a plain dotted quad and IPv6 in full 8×4-hex form (%pI6), so the hot
 // path parses those by hand; anything else a log or a user supplies goes through ipaddr.js.
 
-/** Returns the dotted quad in line[start,end) as an unsigned 32-bit number, or -1 when it is not one. */
-export function parseIPv4(line: string, start: number, end: number): number {
+/** Returns the dotted quad in b[start,end) as an unsigned 32-bit number, or -1 when it is not one. */
+export function parseIPv4Bytes(b: Uint8Array, start: number, end: number): number {
   let value = 0
   let octet = 0
   let digits = 0
   let dots = 0
   for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i)
+    const c = b[i]!
     if (c >= 48 && c <= 57) {
       octet = octet * 10 + (c - 48)
       if (++digits > 3 || octet > 255) return -1
@@ -19,12 +19,18 @@ export function parseIPv4(line: string, start: number, end: number): number {
       value = value * 256 + octet
       octet = 0
       digits = 0
-    } else {
-      return -1
-    }
+    } else return -1
   }
-  if (dots !== 3 || digits === 0) return -1
-  return value * 256 + octet
+  return dots !== 3 || digits === 0 ? -1 : value * 256 + octet
+}
+
+const DIGITS_AND_DOTS = /^[0-9.]{7,15}$/
+
+/** Returns the dotted quad in line[start,end) as an unsigned 32-bit number, or -1 when it is not one. */
+export function parseIPv4(line: string, start: number, end: number): number {
+  const text = line.slice(start, end)
+  // Checked first: latin1 encoding would turn a character above U+00FF into an unrelated byte.
+  return DIGITS_AND_DOTS.test(text) ? parseIPv4Bytes(Buffer.from(text, 'latin1'), 0, text.length) : -1
 }
 
 /** Returns the dotted-quad text of an unsigned 32-bit IPv4 number. */

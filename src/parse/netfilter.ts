@@ -1,4 +1,4 @@
-import { canonicalIPv6 } from './address.js'
+import { canonicalIPv6, parseIPv4Bytes } from './address.js'
 import { bytesAre, decimal, latin1, RecentText } from './bytes.js'
 import {
   type MutablePacket,
@@ -61,26 +61,6 @@ function hexValue(b: Uint8Array, start: number, end: number): number {
   return v
 }
 
-function ipv4(b: Uint8Array, start: number, end: number): number {
-  let value = 0
-  let octet = 0
-  let digits = 0
-  let dots = 0
-  for (let i = start; i < end; i++) {
-    const c = b[i]!
-    if (c >= 48 && c <= 57) {
-      octet = octet * 10 + (c - 48)
-      if (++digits > 3 || octet > 255) return -1
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1
-      value = value * 256 + octet
-      octet = 0
-      digits = 0
-    } else return -1
-  }
-  return dots !== 3 || digits === 0 ? -1 : value * 256 + octet
-}
-
 function protoValue(b: Uint8Array, start: number, end: number): number {
   switch (end - start) {
     case 3:
@@ -133,7 +113,7 @@ export class NetfilterParser {
   }
 
   private address(b: Uint8Array, v: number, e: number, pkt: MutablePacket, isSrc: boolean): boolean {
-    const n = ipv4(b, v, e)
+    const n = parseIPv4Bytes(b, v, e)
     if (n >= 0) {
       if (isSrc) pkt.srcNum = n
       else pkt.dstNum = n
