@@ -4,8 +4,7 @@
 //
 // The synthetic report and the Chromium launcher live in test/helpers (shared with the slow tests).
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { BrowserContext } from 'playwright-core'

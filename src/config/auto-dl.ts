@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { at, ConfigError } from '../core/errors.js'
 import { AddressTable } from '../detect/address-table.js'
 import { parseNetwork, type Network } from '../parse/address.js'
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE } from '../parse/packet.js'
+import { readConfigText } from './read-text.js'
 
 // psad's auto_dl file (reference §2.5): `<address> <dl 0-5> [<criteria>];` per line, '#' comments.
 // DL 0 means "ignore every packet from this source"; 1-5 raise the source's danger level.
@@ -195,11 +195,5 @@ export function parseAutoDl(text: string, file: string): AutoDl {
 
 /** Reads and parses an auto_dl file; throws ConfigError when it cannot be read or has an error. */
 export async function loadAutoDl(file: string): Promise<AutoDl> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(`cannot read auto_dl file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-  }
-  return parseAutoDl(text, file)
+  return parseAutoDl(await readConfigText(file, 'auto_dl file'), file)
 }

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises'
-import { ConfigError } from '../core/errors.js'
 import { parsePsadConf, resolveEntries, type ConfEntry } from './psad-conf.js'
 import { applyConf } from './schema.js'
 import { defaultSettings, type Settings } from './settings.js'
+import { readConfigText } from './read-text.js'
 
 /** Settings read from a psad.conf, with the keys it set that portsleuth does not use. */
 export interface LoadedConfig {
@@ -17,13 +16,7 @@ export interface LoadedConfig {
 export async function loadConfig(file: string | null): Promise<LoadedConfig> {
   const settings = defaultSettings()
   if (file === null) return { settings, file: null, ignoredKeys: [], entries: new Map() }
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(`cannot read configuration file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-  }
-  const resolved = resolveEntries(parsePsadConf(text, file))
+  const resolved = resolveEntries(parsePsadConf(await readConfigText(file, 'configuration file'), file))
   const ignoredKeys = applyConf(settings, resolved)
   return { settings, file, ignoredKeys, entries: resolved }
 }

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { at, ConfigError } from '../core/errors.js'
+import { readConfigText } from './read-text.js'
 
 // psad's snort_rule_dl: `<sid> <dl 0-5>` per line ('#' comments; psad's own example ends the line
 // with ';', so a trailing ';' is accepted). It overrides the danger level of a psad signature or an
@@ -68,11 +68,5 @@ export function parseSnortRuleDl(text: string, file: string): SnortRuleDl {
 
 /** Reads and parses a snort_rule_dl file; throws ConfigError when unreadable or malformed. */
 export async function loadSnortRuleDl(file: string): Promise<SnortRuleDl> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(`cannot read snort_rule_dl file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-  }
-  return parseSnortRuleDl(text, file)
+  return parseSnortRuleDl(await readConfigText(file, 'snort_rule_dl file'), file)
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { at, ConfigError } from '../core/errors.js'
+import { readConfigText } from './read-text.js'
 
 // Snort 2 rule files (`*.rules` in SNORT_RULES_DIR / FWSNORT_RULES_DIR). fwsnort turns Snort rules into
 // iptables rules whose log prefix carries `SID<n>`; to report such a packet we only need each rule's
@@ -208,13 +209,7 @@ export async function loadSnortRules(dirs: string | readonly string[], opts: Sno
     }
     for (const name of names) {
       const file = path.join(dir, name)
-      let text: string
-      try {
-        text = await readFile(file, 'utf8')
-      } catch (err) {
-        throw new ConfigError(`cannot read Snort rules file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-      }
-      parseSnortRules(text, file, rules, ctx)
+      parseSnortRules(await readConfigText(file, 'Snort rules file'), file, rules, ctx)
     }
   }
   if (opts.warnings !== undefined && skipped > MAX_WARNINGS) opts.warnings.push(`… and ${skipped - MAX_WARNINGS} more Snort rule warnings`)

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { BUNDLED_OS_DATABASE, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses } from '../../src/detect/os/index.js'
 import { LineParser } from '../../src/parse/line.js'
-import { emptyPacket, type Packet } from '../../src/parse/packet.js'
+import type { Packet } from '../../src/parse/packet.js'
 
 // Every shipped signature carries sample log lines that must come out as that signature, and the
 // suite fails for a signature without one (STYLE.md, after fail2ban's "Regex has no samples").

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { ConfigError } from '../../core/errors.js'
 import { parseP0f } from './p0f-grammar.js'
 import { P0fIndex } from './p0f-index.js'
 import { parsePosf } from './posf-grammar.js'
 import type { P0fEntry, PosfEntry } from './types.js'
+import { readConfigText } from '../../config/read-text.js'
 
 /** Files of each kind, in load order (which breaks ties between equally good matches). */
 export interface OsDatabaseFiles {
@@ -64,11 +63,7 @@ export function compileOsDatabase(
 }
 
 async function read(file: string): Promise<{ file: string; text: string }> {
-  try {
-    return { file, text: await readFile(file, 'utf8') }
-  } catch (err) {
-    throw new ConfigError(`cannot read OS fingerprint file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-  }
+  return { file, text: await readConfigText(file, 'OS fingerprint file') }
 }
 
 /** Reads and compiles p0f (pf.os) and posf files; throws ConfigError on an unreadable file or bad line. */

@@ -1,18 +1,11 @@
-import { readFile } from 'node:fs/promises'
-import { ConfigError } from '../../core/errors.js'
 import { BUNDLED_OS_DATABASE, loadOsDatabase, type OsDatabase } from './database.js'
+import { readConfigText } from '../../config/read-text.js'
 
 // `--os-db FILE` names psad's or p0f's files; which format a file is in is read from its content:
 // posf files are blocks of `OS <name>;` statements, p0f files colon-separated signature lines.
 
 async function isPosf(file: string): Promise<boolean> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(`cannot read OS fingerprint file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-  }
-  return /^\s*OS\s+\S/m.test(text)
+  return /^\s*OS\s+\S/m.test(await readConfigText(file, 'OS fingerprint file'))
 }
 
 /**

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../../core/errors.js'
 import { parseSignatures, type GrammarOptions } from './grammar.js'
 import { SignatureIndex } from './signature-index.js'
 import type { Signature } from './types.js'
+import { readConfigText } from '../../config/read-text.js'
 
 /** The signature set shipped with portsleuth. */
 export const BUNDLED_SIGNATURES = fileURLToPath(new URL('../../../signatures/portsleuth.sig', import.meta.url))
@@ -21,13 +21,7 @@ export async function loadSignatures(files: readonly string[], opts: GrammarOpti
   const warnings: string[] = []
   const seen = new Map<string, string>()
   for (const file of files) {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (err) {
-      throw new ConfigError(`cannot read signature file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-    }
-    const loaded = parseSignatures(text, file, opts)
+    const loaded = parseSignatures(await readConfigText(file, 'signature file'), file, opts)
     for (const sig of loaded.signatures) {
       const prev = seen.get(sig.key)
       if (prev !== undefined) throw new ConfigError(`${sig.file}:${sig.line}: ${sig.key.replace(':', ' ')} is already defined at ${prev}`)
