@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js'
 import type { PacketSink } from '../detect/analyzer.js'
 import { parseCsvTable, renderCsv, type CsvTableChoice } from './csv.js'
 import { DshieldWriter } from './dshield.js'
-import { renderJson, renderJsonChunks } from './json.js'
+import { renderJsonChunks } from './json.js'
 import type { ReportV1 } from './model.js'
 import { openTarget, type OutputTarget } from './output-target.js'
 import { PacketCsv, parsePacketFields } from './packet-csv.js'
@@ -146,13 +146,13 @@ export class Outputs {
   async finish(report: ReportV1, html: HtmlRenderer): Promise<void> {
     for (const o of this.open) {
       if (o.stream !== null) o.stream.end()
-      else if (o.plan.format === 'json') {
-        // In pieces, with backpressure: the JSON of a large run is the biggest thing it writes.
-        for (const chunk of renderJsonChunks(report)) {
+      else {
+        // Piece by piece, with backpressure: the JSON of a large run is the biggest thing written.
+        for (const chunk of await this.render(o, report, html)) {
           o.target.write(chunk)
           await o.target.pressure()
         }
-      } else o.target.write(await this.render(o, report, html))
+      }
       await o.target.commit()
     }
   }
@@ -162,18 +162,18 @@ export class Outputs {
     for (const o of this.open) o.target.abort()
   }
 
-  private async render(o: Open, report: ReportV1, html: HtmlRenderer): Promise<string> {
+  private async render(o: Open, report: ReportV1, html: HtmlRenderer): Promise<Iterable<string>> {
     switch (o.plan.format) {
       case 'text':
-        return renderText(report, { top: this.req.top, colour: this.req.colour === true && o.plan.path === null })
+        return [renderText(report, { top: this.req.top, colour: this.req.colour === true && o.plan.path === null })]
       case 'json':
-        return renderJson(report)
+        return renderJsonChunks(report)
       case 'csv':
-        return renderCsv(report, (o.table ?? 'sources') as Exclude<CsvTableChoice, 'packets'>)
+        return [renderCsv(report, (o.table ?? 'sources') as Exclude<CsvTableChoice, 'packets'>)]
       case 'html':
-        return html(report)
+        return [await html(report)]
       case 'dshield':
-        return ''
+        return []
     }
   }
 }
