@@ -115,6 +115,8 @@ export interface SourceRare {
   reputation: readonly { feed: string; dl: number; network: string }[]
 }
 
+const NO_LISTINGS: SourceRare['reputation'] = []
+
 function newRare(): SourceRare {
   return {
     pairIndex: null,
@@ -129,7 +131,7 @@ function newRare(): SourceRare {
     signatures: null,
     invalidIcmp: null,
     autoDl: null,
-    reputation: [],
+    reputation: NO_LISTINGS,
   }
 }
 
@@ -200,16 +202,19 @@ export function protoCount(bits: number, other: Set<number> | null): number {
   return n
 }
 
+// A count kept as "the first value inline, the others in a tally": all of them as [value, count].
+function firstAndRest<K>(first: K, n: number, rest: Tally<K> | null | undefined): [K, number][] {
+  const out: [K, number][] = n > 0 ? [[first, n]] : []
+  if (rest != null) out.push(...rest.entries())
+  return out
+}
+
 /** Returns [flags, packets] pairs of a source, the inline first flag set included. */
 export function sourceFlags(src: SourceState): [number, number][] {
-  const out: [number, number][] = src.flags0Packets > 0 ? [[src.flags0, src.flags0Packets]] : []
-  if (src.rare?.tcpFlags != null) out.push(...src.rare.tcpFlags.entries())
-  return out
+  return firstAndRest(src.flags0, src.flags0Packets, src.rare?.tcpFlags)
 }
 
 /** Returns [prefix, packets] pairs of a source, the inline first prefix included. */
 export function sourcePrefixes(src: SourceState): [string, number][] {
-  const out: [string, number][] = src.prefixPackets > 0 ? [[src.prefix, src.prefixPackets]] : []
-  if (src.rare?.prefixes != null) out.push(...src.rare.prefixes.entries())
-  return out
+  return firstAndRest(src.prefix, src.prefixPackets, src.rare?.prefixes)
 }
