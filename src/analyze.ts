@@ -25,7 +25,10 @@ export interface AnalyzeRequest {
   year: number | undefined
   fields: string | null
   maxLineLength: number
-  /** Parsing threads for file inputs (0 or absent: parse on the main thread). */
+  /**
+   * Threads analysing file inputs together (0 or 1: one). Absent: as many as CPUs (at most 4) for
+   * inputs large enough to repay starting them.
+   */
   threads?: number
   version: string
   clock: Clock
@@ -46,10 +49,34 @@ export interface AnalyzeOutcome {
   ignoredConfigKeys: string[]
 }
 
-function applyTimeRange(req: AnalyzeRequest, settings: Settings): void {
-  const now = req.clock.now()
-  const since = req.since === null ? null : parseTimeSpec(req.since, now, '--since')
-  const until = req.until === null ? null : parseTimeSpec(req.until, now, '--until')
+/**
+ * What builds an analysis engine, as plain data: a parallel run's worker threads rebuild their
+ * engines from it (each loads the same configuration and signatures).
+ */
+export interface EngineRequest {
+  /** psad.conf or psad directory, the data files it names, and flag overrides. */
+  config: ConfigRequest
+  since: string | null
+  until: string | null
+  fields: string | null
+  /** The run's "now" in epoch ms (relative --since/--until, year inference without an mtime). */
+  now: number
+}
+
+/** Configuration, criteria, signatures and lists of an analysis, validated. */
+export interface PreparedEngine {
+  settings: Settings
+  fields: FieldCriterion[]
+  signatures: SignatureSet | null
+  os: OsDatabase | null
+  lists: DetectionLists
+  warnings: string[]
+  ignoredConfigKeys: string[]
+}
+
+function applyTimeRange(req: EngineRequest, settings: Settings): void {
+  const since = req.since === null ? null : parseTimeSpec(req.since, req.now, '--since')
+  const until = req.until === null ? null : parseTimeSpec(req.until, req.now, '--until')
   if (since !== null && until !== null && until <= since) throw new UsageError(`--until (${req.until}) is not after --since (${req.since})`)
   settings.filters = { ...settings.filters, since, until }
 }
@@ -60,6 +87,24 @@ function applySnortRuleDl(bundle: ConfigBundle): void {
   for (const sig of bundle.signatures.signatures) {
     const override = bundle.snortRuleDl.get(sig.sid ?? sig.psadId ?? -1)
     if (override !== undefined) sig.dl = override.dl
+  }
+}
+
+/** Loads and validates everything an engine needs. Throws UsageError, ConfigError. */
+export async function prepareEngine(req: EngineRequest): Promise<PreparedEngine> {
+  const fields = req.fields === null ? [] : parseFields(req.fields)
+  const bundle = await loadConfigBundle(req.config)
+  const { settings } = bundle
+  applyTimeRange(req, settings)
+  applySnortRuleDl(bundle)
+  return {
+    settings,
+    fields,
+    signatures: bundle.signatures,
+    os: bundle.os,
+    lists: { autoDl: bundle.autoDl, reputation: bundle.reputation, snortRules: bundle.snortRules, snortRuleDl: bundle.snortRuleDl },
+    warnings: bundle.warnings,
+    ignoredConfigKeys: bundle.ignoredKeys,
   }
 }
 
@@ -74,17 +119,11 @@ async function inputsFor(req: AnalyzeRequest, settings: Settings): Promise<{ inp
 }
 
 /** Configuration, signatures and inputs of a run, all validated; nothing has been read yet. */
-export interface PreparedAnalysis {
+export interface PreparedAnalysis extends PreparedEngine {
   req: AnalyzeRequest
-  settings: Settings
-  fields: FieldCriterion[]
-  signatures: SignatureSet | null
-  os: OsDatabase | null
-  lists: DetectionLists
+  engine: EngineRequest
   inputs: Input[]
   problems: InputProblem[]
-  warnings: string[]
-  ignoredConfigKeys: string[]
 }
 
 /**
@@ -92,24 +131,10 @@ export interface PreparedAnalysis {
  * before the first line is read (a typo fails at once). Throws UsageError, ConfigError, InputError.
  */
 export async function prepareAnalysis(req: AnalyzeRequest): Promise<PreparedAnalysis> {
-  const fields = req.fields === null ? [] : parseFields(req.fields)
-  const bundle = await loadConfigBundle(req.config)
-  const { settings } = bundle
-  applyTimeRange(req, settings)
-  applySnortRuleDl(bundle)
-  const { inputs, problems } = await inputsFor(req, settings)
-  return {
-    req,
-    settings,
-    fields,
-    signatures: bundle.signatures,
-    os: bundle.os,
-    lists: { autoDl: bundle.autoDl, reputation: bundle.reputation, snortRules: bundle.snortRules, snortRuleDl: bundle.snortRuleDl },
-    inputs,
-    problems,
-    warnings: bundle.warnings,
-    ignoredConfigKeys: bundle.ignoredKeys,
-  }
+  const engine: EngineRequest = { config: req.config, since: req.since, until: req.until, fields: req.fields, now: req.clock.now() }
+  const prepared = await prepareEngine(engine)
+  const { inputs, problems } = await inputsFor(req, prepared.settings)
+  return { ...prepared, req, engine, inputs, problems }
 }
 
 /** Hooks for outputs that work while lines are read. */
@@ -125,13 +150,14 @@ export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Pr
   const { req, settings } = p
   const result = await runAnalysis({
     inputs: p.inputs,
+    engine: p.engine,
     settings,
     signatures: p.signatures?.index ?? null,
     os: p.os,
     lists: p.lists,
     fields: [...p.fields, ...(hooks.extraFields ?? [])],
     year: req.year,
-    clock: req.clock,
+    now: p.engine.now,
     maxLineLength: req.maxLineLength,
     onEvent: req.onEvent,
     onRawBytes: req.onRawBytes,
@@ -141,7 +167,7 @@ export async function runPrepared(p: PreparedAnalysis, hooks: RunHooks = {}): Pr
     afterChunk: hooks.afterChunk,
   })
   return {
-    report: buildReport(result, settings, req.version),
+    report: buildReport(result, req.version),
     result,
     settings,
     problems: [...p.problems, ...result.problems],

@@ -1,20 +1,23 @@
-import type { Clock } from './core/clock.js'
-import { InputError } from './core/errors.js'
+import { stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import type { EngineRequest } from './analyze.js'
 import { Analyzer, type PacketSink } from './detect/analyzer.js'
 import type { DangerEvent, DetectionLists } from './detect/engine.js'
 import type { FieldCriterion } from './detect/fields.js'
 import type { SignatureIndex } from './detect/signatures/signature-index.js'
 import type { Settings } from './config/settings.js'
 import type { OsDatabase } from './detect/os/index.js'
-import type { TimeContext } from './parse/time.js'
-import { inputName, type Input, type InputProblem } from './sources/inputs.js'
-import { LineSplitter } from './sources/lines.js'
-import { runParallel, threadsAvailable } from './sources/parallel/run.js'
-import { planUnits, type WorkUnit } from './sources/parallel/plan.js'
-import { readInput, type ReadStats } from './sources/read.js'
+import { reportPart, type ReportPart } from './report/build.js'
+import type { Input, InputProblem } from './sources/inputs.js'
+import { readPart, type InputReport } from './sources/parallel/part.js'
+import { runParts, threadsAvailable } from './sources/parallel/run.js'
+
+export type { InputReport } from './sources/parallel/part.js'
 
 export interface AnalysisOptions {
   inputs: readonly Input[]
+  /** What the engine was built from, for worker threads to build theirs. */
+  engine: EngineRequest
   settings: Settings
   signatures: SignatureIndex | null
   os: OsDatabase | null
@@ -22,7 +25,8 @@ export interface AnalysisOptions {
   fields: readonly FieldCriterion[]
   /** Forced year for RFC 3164 timestamps (`--year`). */
   year: number | undefined
-  clock: Clock
+  /** The run's "now": year inference for inputs without an mtime. */
+  now: number
   maxLineLength: number
   onEvent?: (e: DangerEvent) => void
   onRawBytes?: (n: number) => void
@@ -33,29 +37,47 @@ export interface AnalysisOptions {
   /** Awaited after each input chunk when it returns a promise (backpressure of streaming outputs). */
   afterChunk?: () => Promise<void> | null
   /**
-   * Parsing threads for file inputs (0: parse on this thread). Used only when nothing needs the
-   * lines or packets on this thread as they are read (no per-packet output, no FW_MSG_SEARCH).
+   * Threads analysing file inputs together (0 or 1: this thread alone); absent: as many as CPUs
+   * (at most 4) when the inputs are large enough to repay starting them. Used only when nothing
+   * needs each packet or event on this thread as it happens (no per-packet output, no event hook).
    */
   threads?: number
 }
 
-/** How one input went. */
-export interface InputReport extends ReadStats {
-  lines: number
-  error: string | null
-}
-
 export interface AnalysisResult {
-  analyzer: Analyzer
+  /** What each thread's analyzer found (one part when the run was serial). */
+  parts: ReportPart[]
   inputs: InputReport[]
   problems: InputProblem[]
 }
 
+// Starting a thread (loading the code and the configuration again) costs about 0.15 s, and every
+// thread reads all the inputs: unless told how many threads to use, inputs smaller than this are
+// analysed on one thread. gzip counts at a typical 8:1 ratio of log text.
+const MIN_PARALLEL_BYTES = 16 * 1024 * 1024
+const GZIP_RATIO = 8
+
+const MAX_AUTO_THREADS = 4
+
+async function inputBytes(inputs: readonly Input[]): Promise<number> {
+  let total = 0
+  for (const input of inputs) {
+    if (input.kind !== 'file') continue
+    try {
+      const st = await stat(input.path)
+      total += input.path.endsWith('.gz') ? st.size * GZIP_RATIO : st.size
+    } catch {
+      // the read reports it
+    }
+  }
+  return total
+}
+
 /**
- * Reads every input in order through one analyzer. An input that fails is recorded (with what was
- * read from it before the failure) and the run goes on with the next; the caller decides the exit.
- * With `threads`, file inputs are parsed on worker threads and fed to the one engine in input order,
- * which gives the same report as parsing here.
+ * Reads every input in order through the engine. With threads, each thread reads all the inputs and
+ * analyses its share of the sources (see sources/parallel/part.ts); their parts merge into the
+ * report a serial run gives. An input that fails is recorded (with what was read from it before the
+ * failure) and the run goes on with the next; the caller decides the exit.
  */
 export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult> {
   const analyzer = new Analyzer({
@@ -67,97 +89,18 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult
     onEvent: opts.onEvent,
     sink: opts.onPacket,
   })
-  const threads = opts.threads ?? 0
-  if (threads > 0 && opts.onPacket === undefined && !analyzer.needsLineText && threadsAvailable()) {
-    const units = await planUnits(opts.inputs, threads)
-    if (units !== null && units.length > 0) return runThreaded(opts, analyzer, units, threads)
+  const hooks = { year: opts.year, now: opts.now, maxLineLength: opts.maxLineLength, onRawBytes: opts.onRawBytes, onLines: opts.onLines, afterChunk: opts.afterChunk }
+  const threads = opts.threads ?? Math.min(MAX_AUTO_THREADS, availableParallelism())
+  // Every thread reads every input, so only files qualify (not standard input or the journal).
+  const files = opts.inputs.every((i) => i.kind === 'file')
+  const wanted = threads > 1 && files && opts.onPacket === undefined && opts.onEvent === undefined && threadsAvailable()
+  if (wanted && (opts.threads !== undefined || (await inputBytes(opts.inputs)) >= MIN_PARALLEL_BYTES)) {
+    return runParts(opts.inputs, threads, { engine: opts.engine, year: opts.year, maxLineLength: opts.maxLineLength }, {
+      analyzer,
+      settings: opts.settings,
+      read: (share) => readPart(opts.inputs, analyzer, share, hooks),
+    })
   }
-  return runSerial(opts, analyzer)
-}
-
-async function runThreaded(opts: AnalysisOptions, analyzer: Analyzer, units: WorkUnit[], threads: number): Promise<AnalysisResult> {
-  const reports: InputReport[] = opts.inputs.map((input) => ({ name: inputName(input), bytes: 0, gzip: false, mtime: null, lines: 0, error: null }))
-  const problems: InputProblem[] = []
-  const sent = { bytes: 0, lines: 0 }
-  await runParallel(
-    units,
-    threads,
-    { sidString: opts.settings.filters.sidString, maxLineLength: opts.maxLineLength, year: opts.year, fallbackReference: opts.clock.now() },
-    {
-      packet: (_unit, p) => analyzer.packet(p),
-      progress: (bytes, lines) => {
-        sent.bytes += bytes
-        sent.lines += lines
-        opts.onRawBytes?.(bytes)
-        opts.onLines?.(lines)
-      },
-      done: (unit, d) => {
-        const r = reports[unit.input]!
-        // Lines of this unit are numbered after those of earlier ranges of the same file.
-        const offset = r.lines
-        analyzer.addSkipped(d.skipped)
-        for (const m of d.malformed) analyzer.addMalformed(`${r.name}:${offset + m.line}`, m.error)
-        const unsentBytes = d.bytes - sent.bytes
-        const unsentLines = d.lines - sent.lines
-        if (unsentBytes > 0) opts.onRawBytes?.(unsentBytes)
-        if (unsentLines > 0) opts.onLines?.(unsentLines)
-        sent.bytes = 0
-        sent.lines = 0
-        r.bytes += d.bytes
-        r.lines += d.lines
-        r.gzip ||= d.gzip
-        if (d.error !== null && r.error === null) {
-          r.error = d.error
-          problems.push({ input: r.name, message: d.error })
-        }
-      },
-    },
-  )
-  return { analyzer, inputs: reports, problems }
-}
-
-async function runSerial(opts: AnalysisOptions, analyzer: Analyzer): Promise<AnalysisResult> {
-  const reports: InputReport[] = []
-  const problems: InputProblem[] = []
-  for (const input of opts.inputs) {
-    const name = inputName(input)
-    const time: TimeContext = { year: opts.year, reference: opts.clock.now() }
-    let lineNo = 0
-    const where = (): string => `${name}:${lineNo}`
-    const splitter = new LineSplitter(
-      opts.maxLineLength,
-      (b, start, end) => {
-        lineNo++
-        analyzer.lineBytes(b, start, end, time, where)
-      },
-      () => {
-        lineNo++
-        analyzer.overlong()
-      },
-    )
-    const report: InputReport = { name, bytes: 0, gzip: false, mtime: null, lines: 0, error: null }
-    try {
-      const stats = await readInput(input, {
-        onStart: (s) => {
-          if (s.mtime !== null) time.reference = s.mtime
-        },
-        onChunk: (chunk) => {
-          const before = lineNo
-          splitter.push(chunk)
-          opts.onLines?.(lineNo - before)
-          return opts.afterChunk?.() ?? null
-        },
-        onRawBytes: opts.onRawBytes,
-      })
-      Object.assign(report, stats)
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err
-      report.error = err.message
-      problems.push({ input: name, message: err.message })
-    }
-    splitter.end()
-    report.lines = lineNo
-    reports.push(report)
-  }
-  return { analyzer, inputs: reports, problems }
+  const { inputs, problems } = await readPart(opts.inputs, analyzer, { index: 0, count: 1 }, hooks)
+  return { parts: [reportPart(analyzer, opts.settings)], inputs, problems }
 }

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { Flags } from '@oclif/core'
 import type { AnalyzeRequest } from '../analyze.js'
 import type { ConfigRequest } from '../config/bundle.js'
@@ -41,7 +40,7 @@ export const analysisFlags = {
   year: Flags.integer({ summary: 'Year of RFC 3164 timestamps (default: inferred from the file time).', min: 1970, max: 9999 }),
   fields: Flags.string({ summary: 'psad --analysis-fields criteria, e.g. "SRC:10.0.0.0/8, DPT:>1023".' }),
   'max-line-length': Flags.integer({ summary: 'Longer lines are counted as too-long and skipped.', min: 256, default: DEFAULT_MAX_LINE }),
-  threads: Flags.integer({ summary: 'Threads parsing file inputs (default: the number of CPUs, at most 4; 0: none).', min: 0, max: 64 }),
+  threads: Flags.integer({ summary: 'Threads analysing file inputs together, each its share of the sources (default: the number of CPUs, at most 4; 0 or 1: one).', min: 0, max: 64 }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print warnings about signatures and configuration keys.' }),
 }
 
@@ -101,7 +100,7 @@ export function analyzeRequest(files: string[], f: Record<string, unknown>, vers
     year: opt<number>(f.year),
     fields: opt<string>(f.fields) ?? null,
     maxLineLength: opt<number>(f['max-line-length']) ?? DEFAULT_MAX_LINE,
-    threads: opt<number>(f.threads) ?? Math.min(4, availableParallelism()),
+    threads: opt<number>(f.threads),
     version,
     clock,
   }

@@ -13,9 +13,11 @@ import type { SignatureIndex } from './signatures/signature-index.js'
 export interface MalformedSample {
   where: string
   error: string
+  /** The line's position in the whole input (0-based), to order samples from parts of a run. */
+  ordinal: number
 }
 
-const MAX_SAMPLES = 20
+export const MAX_SAMPLES = 20
 
 /** What an analysis runs with besides its settings; everything optional defaults to "none". */
 export interface AnalyzerParts {
@@ -67,13 +69,17 @@ export class Analyzer {
     this.lineBytes(b, 0, b.length, time, where)
   }
 
-  /** Processes the line in b[start,end); `where` names it (file:line) if it turns out malformed. */
-  lineBytes(b: Uint8Array, start: number, end: number, time: TimeContext, where: () => string): void {
+  /**
+   * Processes the line in b[start,end); `where` names it (file:line) if it turns out malformed.
+   * `ordinal` is its position in the whole input (a part of a run sees only some of the lines).
+   */
+  lineBytes(b: Uint8Array, start: number, end: number, time: TimeContext, where: () => string, ordinal = this.linesRead): void {
     this.linesRead++
+    this.engine.ordinal = ordinal
     const result = this.parser.parseBytes(b, start, end, time, this.scratch)
     if (typeof result === 'string') {
       this.skip(result)
-      if (result === 'malformed' && this.malformed.length < MAX_SAMPLES) this.malformed.push({ where: where(), error: this.parser.error })
+      if (result === 'malformed' && this.malformed.length < MAX_SAMPLES) this.malformed.push({ where: where(), error: this.parser.error, ordinal })
       return
     }
     const text = this.filter.needsLine ? utf8(b, start, end) : ''
@@ -82,30 +88,9 @@ export class Analyzer {
     else this.sink?.(result)
   }
 
-  /** True when the filters need each line's text (FW_MSG_SEARCH), so lines cannot be parsed elsewhere. */
-  get needsLineText(): boolean {
-    return this.filter.needsLine
-  }
-
-  /** Processes a packet parsed on another thread; it counts as one line read. */
-  packet(p: Packet): void {
-    this.linesRead++
-    const reason = this.filter.check(p, '') ?? ingest(this.engine, p)
-    if (reason !== null) this.skip(reason)
-    else this.sink?.(p)
-  }
-
-  /** Adds lines counted on another thread that gave no packet, by reason. */
-  addSkipped(counts: Readonly<Record<string, number>>): void {
-    for (const [reason, n] of Object.entries(counts)) {
-      this.linesRead += n
-      this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + n)
-    }
-  }
-
-  /** Records a malformed line found on another thread (the first ones are kept). */
-  addMalformed(where: string, error: string): void {
-    if (this.malformed.length < MAX_SAMPLES) this.malformed.push({ where, error })
+  /** The source of a line as a number, for dealing lines out to the parts of a run (LineParser.route). */
+  route(b: Uint8Array, start: number, end: number): number {
+    return this.parser.route(b, start, end)
   }
 
   /** Counts a line that was longer than the limit and never parsed. */

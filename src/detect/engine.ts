@@ -57,8 +57,14 @@ export interface EngineState {
   readonly settings: DetectionSettings
   readonly signatures: SignatureIndex | null
   readonly os: OsDatabase | null
-  /** Event clock: the latest timestamp seen, in epoch ms (0 before the first). */
+  /** The latest timestamp seen, in epoch ms (0 before the first): the time of danger events. */
   now: number
+  /**
+   * Position of the packet being ingested in the whole input (its line number across all inputs):
+   * run-wide label tallies remember where each label was first seen, so parts of a run analysed
+   * separately merge into the tallies one run would have kept.
+   */
+  ordinal: number
   /** Epoch ms of the first timestamp seen; per-source times are ticks relative to it (NaN before). */
   base: number
   readonly sources: SourceTable<SourceState>
@@ -85,7 +91,7 @@ export interface DetectionLists {
 export const NO_LISTS: DetectionLists = { autoDl: null, reputation: null, snortRules: null, snortRuleDl: null }
 
 // Bounds on run-wide label maps: hostile logs must not be able to grow them without limit.
-const MAX_LABELS = 1000
+export const MAX_LABELS = 1000
 const MAX_SOURCE_LABELS = 32
 
 const PROTO_BIT: Record<number, number> = { [PROTO_TCP]: 1, [PROTO_UDP]: 2, [PROTO_UDPLITE]: 4, [PROTO_ICMP]: 8, [PROTO_ICMPV6]: 16 }
@@ -107,6 +113,7 @@ export function createEngine(
     signatures: settings.signatures ? signatures : null,
     os: settings.os ? os : null,
     now: 0,
+    ordinal: 0,
     base: Number.NaN,
     sources: new SourceTable(),
     totals: {
@@ -234,13 +241,13 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
   return pair
 }
 
-function countTotals(t: Totals, pkt: Packet, time: number): void {
+function countTotals(t: Totals, pkt: Packet, time: number, ordinal: number): void {
   t.packets++
   if (!(time >= t.firstSeen)) t.firstSeen = time
   if (!(time <= t.lastSeen)) t.lastSeen = time
-  t.hosts.add(pkt.host === '' ? 'unknown' : pkt.host)
+  t.hosts.add(pkt.host === '' ? 'unknown' : pkt.host, 1, ordinal)
   t.protocols[pkt.proto]!++
-  if (pkt.prefix !== '') t.prefixes.add(pkt.prefix)
+  if (pkt.prefix !== '') t.prefixes.add(pkt.prefix, 1, ordinal)
   if (pkt.dport >= 0) {
     if (pkt.proto === PROTO_TCP) t.ports.tcp[pkt.dport]!++
     else if (pkt.proto === PROTO_UDP) t.ports.udp[pkt.dport]!++
@@ -336,8 +343,6 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   if (autoDl !== null && autoDl.dl === 0) return 'auto-dl-ignore'
   if (pkt.time > state.now) state.now = pkt.time
   if (state.base !== state.base && Number.isFinite(pkt.time)) state.base = pkt.time
-  // Ticks: ms since the first timestamp, small integers (see state.ts).
-  const now = state.base === state.base ? tick(state.now - state.base) : 0
   const hits = state.hits
   hits.length = 0
   let sigDl = -1
@@ -366,6 +371,10 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     if (src.firstSeen === NO_TIME || time < src.firstSeen) src.firstSeen = time
     if (time > src.lastSeen) src.lastSeen = time
   }
+  // A source's scan windows run on its own clock: the latest timestamp of its packets (ticks), so
+  // other sources' lines (another host's skewed clock, or another part of a run analysed on another
+  // thread) never close its windows.
+  const now = src.lastSeen === NO_TIME ? 0 : src.lastSeen
   if (autoDl !== null) {
     ;(rareOf(src).autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
     raise(state, src, autoDl.dl, 'auto-dl')
@@ -379,7 +388,7 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
       src.prefixPackets++
     } else (rareOf(src).prefixes ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(pkt.prefix)
   }
-  countTotals(state.totals, pkt, abs)
+  countTotals(state.totals, pkt, abs, state.ordinal)
 
   if (hits.length > 0) {
     const rare = rareOf(src)

@@ -1,11 +1,27 @@
 // Per-packet counters keyed by labels (hosts, prefixes, flag sets). A Map get+set per packet is two
 // hash lookups; consecutive packets usually carry the same key, so the last key's box is kept at hand.
 // Bounded: past `limit` keys, new ones are counted under `other` (hostile logs cannot grow it).
+// Each key remembers the ordinal it was first counted at (when the caller gives one), so tallies of
+// parts of one input can be merged into the tally of the whole (mergeTallies).
+
+interface Box {
+  n: number
+  first: number
+}
+
+/** One key of a tally as data: its count and the ordinal it was first counted at. */
+export interface TallyEntry<K> {
+  key: K
+  n: number
+  first: number
+}
 
 export class Tally<K> {
-  private readonly boxes = new Map<K, { n: number }>()
+  private readonly boxes = new Map<K, Box>()
   private lastKey: K | undefined = undefined
-  private last: { n: number } | null = null
+  private last: Box | null = null
+  /** Keys other than `other` (a key spelled like `other` shares its count and takes no place). */
+  private keys = 0
 
   constructor(
     private readonly limit: number,
@@ -13,16 +29,17 @@ export class Tally<K> {
   ) {}
 
   /** Adds `by` to the count of `key` (or of `other` when the tally is full). */
-  add(key: K, by = 1): void {
+  add(key: K, by = 1, ordinal = 0): void {
     if (this.last !== null && key === this.lastKey) {
       this.last.n += by
       return
     }
     let box = this.boxes.get(key)
     if (box === undefined) {
-      if (this.boxes.size >= this.limit) key = this.other
+      if (this.keys >= this.limit || key === this.other) key = this.other
+      else this.keys++
       box = this.boxes.get(key)
-      if (box === undefined) this.boxes.set(key, (box = { n: 0 }))
+      if (box === undefined) this.boxes.set(key, (box = { n: 0, first: ordinal }))
     }
     box.n += by
     this.lastKey = key
@@ -37,4 +54,39 @@ export class Tally<K> {
   entries(): [K, number][] {
     return [...this.boxes].map(([k, box]) => [k, box.n])
   }
+
+  /** Returns every key with its count and first ordinal, in insertion order. */
+  data(): TallyEntry<K>[] {
+    return [...this.boxes].map(([key, box]) => ({ key, n: box.n, first: box.first }))
+  }
+}
+
+/**
+ * Merges the tallies (as data) of disjoint parts of one input into what one tally of the whole
+ * would hold: it keeps the first `limit` keys by first ordinal and counts the others under `other`.
+ * Exact, because a key among the first `limit` of the whole is among the first `limit` of its part.
+ */
+export function mergeTallies<K>(parts: readonly (readonly TallyEntry<K>[])[], limit: number, other: K): [K, number][] {
+  const byKey = new Map<K, TallyEntry<K>>()
+  for (const part of parts) {
+    for (const e of part) {
+      const m = byKey.get(e.key)
+      if (m === undefined) byKey.set(e.key, { ...e })
+      else {
+        m.n += e.n
+        if (e.first < m.first) m.first = e.first
+      }
+    }
+  }
+  const all = [...byKey.values()].sort((a, b) => a.first - b.first)
+  const out = new Map<K, number>()
+  let kept = 0
+  for (const e of all) {
+    if (e.key !== other && kept >= limit) out.set(other, (out.get(other) ?? 0) + e.n)
+    else {
+      if (e.key !== other) kept++
+      out.set(e.key, (out.get(e.key) ?? 0) + e.n)
+    }
+  }
+  return [...out]
 }

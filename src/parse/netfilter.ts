@@ -43,6 +43,65 @@ export function findBodyStart(b: Uint8Array, from: number, end: number): number 
   return -1
 }
 
+/**
+ * The source a netfilter body in b[body,end) names, as a number for dealing lines out to the parts
+ * of a run: the IPv4 address, or a hash of the canonical IPv6 text; -1 when it names none. Walks
+ * the tokens exactly as NetfilterParser.parse does (brackets skipped, the MAC value's fixed width),
+ * so every packet the parser accepts from one source gets the same number.
+ */
+export function sourceRoute(b: Uint8Array, body: number, end: number): number {
+  let i = body
+  while (i < end) {
+    const c = b[i]!
+    if (c === SP) {
+      i++
+      continue
+    }
+    if (c === 91) {
+      let depth = 0
+      let j = i
+      for (; j < end; j++) {
+        const d = b[j]
+        if (d === 91) depth++
+        else if (d === 93 && --depth === 0) break
+      }
+      i = j + 1
+      continue
+    }
+    let j = i + 1
+    while (j < end && b[j] !== EQ && b[j] !== SP) j++
+    if (b[j] !== EQ) {
+      if (j - i === 3 && c === 79 && b[i + 1] === 80 && b[i + 2] === 84) { // OPT ( … )
+        let open = j
+        while (open < end && b[open] === SP) open++
+        if (b[open] !== 40) return -1
+        while (open < end && b[open] !== 41) open++
+        j = open + 1
+      }
+      i = j
+      continue
+    }
+    const v = j + 1
+    if (j - i === 3 && c === 83 && b[i + 1] === 82) { // SRC
+      const e = spaceAt(b, v, end)
+      const n = parseIPv4Bytes(b, v, e)
+      if (n >= 0) return n
+      const text = canonicalIPv6(latin1(b, v, e))
+      return text === '' ? -1 : textHash(text)
+    }
+    if (j - i === 3 && c === 77 && b[i + 1] === 65) i = b[v + 41] === SP || v + 41 === end ? v + 41 : spaceAt(b, v, end) // MAC
+    else i = spaceAt(b, v, end)
+  }
+  return -1
+}
+
+/** FNV-1a of a string's UTF-16 code units, as an unsigned 32-bit number. */
+export function textHash(text: string): number {
+  let h = 0x811c9dc5
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193)
+  return h >>> 0
+}
+
 function spaceAt(b: Uint8Array, i: number, end: number): number {
   while (i < end && b[i] !== SP) i++
   return i
@@ -230,6 +289,9 @@ export class NetfilterParser {
         case 3:
           if (c === 83 && c1 === 82) { // SRC
             e = spaceAt(b, v, end)
+            // The kernel prints one; a second (outside an ICMP error's brackets) is a forged line,
+            // and sourceRoute, which stops at the first, must name the source the packet gets.
+            if (hasSrc) return 'more than one SRC='
             if (!this.address(b, v, e, pkt, true)) return `bad SRC address '${excerpt(b, v, e)}'`
             hasSrc = true
           } else if (c === 68 && c1 === 83) { // DST

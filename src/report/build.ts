@@ -3,11 +3,13 @@ import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/c
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
 import { keyText, NO_RARE, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
-import type { Totals } from '../detect/engine.js'
+import { MAX_SAMPLES, type Analyzer, type MalformedSample } from '../detect/analyzer.js'
+import { MAX_LABELS, type Totals } from '../detect/engine.js'
+import { mergeTallies, type TallyEntry } from '../detect/tally.js'
 import { flagsText } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
 import { isoUtc } from '../parse/time.js'
-import type { AnalysisResult } from '../pipeline.js'
+import type { InputReport } from '../pipeline.js'
 import {
   SCHEMA_VERSION,
   type DestinationV1, type FindingV1, type ReportV1, type SignatureHitV1, type SourceV1, type TimelineV1, type TopPortV1, type TopSignatureV1,
@@ -181,19 +183,41 @@ function topPorts(ports: Totals['ports']): TopPortV1[] {
     .slice(0, TOP_PORTS)
 }
 
-function topSignatures(sources: Iterable<SourceState>): TopSignatureV1[] {
-  const tally = new Map<string, TopSignatureV1>()
+/** A signature's run-wide tally; `key` tells signatures with the same message apart. */
+export interface SignatureTally extends TopSignatureV1 {
+  key: string
+}
+
+function signatureTallies(sources: Iterable<SourceState>): SignatureTally[] {
+  const tally = new Map<string, SignatureTally>()
   for (const src of sources) {
     for (const { sig, count } of src.rare?.signatures ?? []) {
       const t = tally.get(sig.key)
-      if (t === undefined) tally.set(sig.key, { sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, sources: 1 })
+      if (t === undefined) tally.set(sig.key, { key: sig.key, sid: sig.sid, psadId: sig.psadId, msg: sig.msg, protocol: sig.proto, count, sources: 1 })
       else {
         t.count += count
         t.sources++
       }
     }
   }
-  return [...tally.values()].sort((a, b) => b.count - a.count || b.sources - a.sources || (a.msg < b.msg ? -1 : 1))
+  return [...tally.values()]
+}
+
+function topSignatures(parts: readonly ReportPart[]): TopSignatureV1[] {
+  const tally = new Map<string, SignatureTally>()
+  for (const part of parts) {
+    for (const s of part.signatures) {
+      const t = tally.get(s.key)
+      if (t === undefined) tally.set(s.key, { ...s })
+      else {
+        t.count += s.count
+        t.sources += s.sources
+      }
+    }
+  }
+  return [...tally.values()]
+    .sort((a, b) => b.count - a.count || b.sources - a.sources || (a.msg < b.msg ? -1 : a.msg > b.msg ? 1 : a.key < b.key ? -1 : 1))
+    .map(({ key: _key, ...top }) => top)
 }
 
 const MAX_BUCKETS = 120
@@ -217,38 +241,131 @@ function timeline(rows: Map<number, number[]>): TimelineV1 {
   return { start: isoUtc(start * 60_000), bucketSeconds: width * 60, buckets }
 }
 
-/** Builds the schema-v1 report of an analysis: sources at or above MIN_DANGER_LEVEL, worst first. */
-export function buildReport(result: AnalysisResult, settings: Settings, version: string): ReportV1 {
-  const { analyzer } = result
+/**
+ * What one analyzer contributes to a report, as plain data (it crosses threads): run-wide counters,
+ * and the finished records of its listed sources. A run is one part, or several whose sources are
+ * disjoint (each thread of a parallel run analyses the lines of its share of the sources).
+ */
+export interface ReportPart {
+  linesRead: number
+  skipped: [string, number][]
+  /** The first malformed lines, with their position in the whole input. */
+  malformed: (MalformedSample & { ordinal: number })[]
+  packets: number
+  firstSeen: number
+  lastSeen: number
+  hosts: TallyEntry<string>[]
+  prefixes: TallyEntry<string>[]
+  protocols: Float64Array
+  ports: Totals['ports']
+  tcpOptionsSeen: boolean
+  timeline: [number, number[]][]
+  sourcesSeen: number
+  /** Sources by danger level 0–5. */
+  dangerLevels: number[]
+  signatures: SignatureTally[]
+  /** Sources at or above MIN_DANGER_LEVEL, unsorted. */
+  sources: SourceV1[]
+}
+
+/**
+ * The report part of an analyzer. `tcpOptionsSeen` is the whole run's (whether any part saw TCP
+ * options decides the Masscan finding); it defaults to this analyzer's own.
+ */
+export function reportPart(analyzer: Analyzer, settings: Settings, tcpOptionsSeen = analyzer.engine.totals.tcpOptionsSeen): ReportPart {
   const engine = analyzer.engine
+  const t = engine.totals
   const min = Math.max(1, settings.detection.minDangerLevel)
-  const listed = [...engine.sources.values()].filter((s) => s.dl >= min)
-  const sources = listed
-    .map((s) => source(s, settings, engine.totals.tcpOptionsSeen, engine.os, engine.base))
+  const sources: SourceV1[] = []
+  const dangerLevels = [0, 0, 0, 0, 0, 0]
+  for (const s of engine.sources.values()) {
+    dangerLevels[s.dl]!++
+    if (s.dl >= min) sources.push(source(s, settings, tcpOptionsSeen, engine.os, engine.base))
+  }
+  return {
+    linesRead: analyzer.linesRead,
+    skipped: [...analyzer.skipped],
+    malformed: analyzer.malformed.map((m) => ({ ...m })),
+    packets: t.packets,
+    firstSeen: t.firstSeen,
+    lastSeen: t.lastSeen,
+    hosts: t.hosts.data(),
+    prefixes: t.prefixes.data(),
+    protocols: t.protocols,
+    ports: t.ports,
+    tcpOptionsSeen: t.tcpOptionsSeen,
+    timeline: [...t.timeline],
+    sourcesSeen: engine.sources.size,
+    dangerLevels,
+    signatures: signatureTallies(engine.sources.values()),
+    sources,
+  }
+}
+
+function sum(into: Map<string, number>, entries: Iterable<readonly [string, number]>): Map<string, number> {
+  for (const [k, n] of entries) into.set(k, (into.get(k) ?? 0) + n)
+  return into
+}
+
+function earliest(a: number, b: number): number {
+  return b < a || a !== a ? b : a
+}
+
+function latest(a: number, b: number): number {
+  return b > a || a !== a ? b : a
+}
+
+/** What buildReport needs: the parts of the run (one for a serial run) and how each input went. */
+export interface ReportInput {
+  parts: readonly ReportPart[]
+  inputs: readonly InputReport[]
+}
+
+/** Builds the schema-v1 report of an analysis: sources at or above MIN_DANGER_LEVEL, worst first. */
+export function buildReport(result: ReportInput, version: string): ReportV1 {
+  const { parts } = result
+  const sources = parts
+    .flatMap((p) => p.sources)
     .sort((a, b) => b.dangerLevel - a.dangerLevel || b.packets - a.packets || compareIp(a.ip, b.ip))
   const dangerLevels = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }
-  for (const s of engine.sources.values()) if (s.dl >= 1) dangerLevels[String(s.dl) as keyof typeof dangerLevels]++
-  const t = engine.totals
+  const protocols = new Float64Array(256)
+  const ports = { tcp: new Uint32Array(65536), udp: new Uint32Array(65536), udplite: new Uint32Array(65536) }
+  const rows = new Map<number, number[]>()
+  let firstSeen = Number.NaN
+  let lastSeen = Number.NaN
+  for (const p of parts) {
+    for (let dl = 1; dl <= 5; dl++) dangerLevels[String(dl) as keyof typeof dangerLevels] += p.dangerLevels[dl]!
+    for (let i = 0; i < 256; i++) protocols[i]! += p.protocols[i]!
+    for (const k of ['tcp', 'udp', 'udplite'] as const) for (let i = 0; i < 65536; i++) ports[k][i]! += p.ports[k][i]!
+    for (const [minute, row] of p.timeline) {
+      const r = rows.get(minute)
+      if (r === undefined) rows.set(minute, [...row])
+      else for (let dl = 0; dl < 6; dl++) r[dl]! += row[dl]!
+    }
+    firstSeen = earliest(firstSeen, p.firstSeen)
+    lastSeen = latest(lastSeen, p.lastSeen)
+  }
+  const malformed = parts.flatMap((p) => p.malformed).sort((a, b) => a.ordinal - b.ordinal).slice(0, MAX_SAMPLES)
   return {
     schemaVersion: SCHEMA_VERSION,
     generator: { name: 'portsleuth', version },
     inputs: result.inputs.map((i) => ({ name: i.name, bytes: i.bytes, gzip: i.gzip, lines: i.lines, error: i.error })),
     summary: {
-      linesRead: analyzer.linesRead,
-      packets: t.packets,
-      skipped: record(analyzer.skipped),
-      firstSeen: isoUtc(t.firstSeen),
-      lastSeen: isoUtc(t.lastSeen),
-      hosts: record(t.hosts.entries()),
-      protocols: record(protocolCounts(t.protocols)),
-      logPrefixes: record(t.prefixes.entries()),
+      linesRead: parts.reduce((n, p) => n + p.linesRead, 0),
+      packets: parts.reduce((n, p) => n + p.packets, 0),
+      skipped: record(parts.reduce((m, p) => sum(m, p.skipped), new Map<string, number>())),
+      firstSeen: isoUtc(firstSeen),
+      lastSeen: isoUtc(lastSeen),
+      hosts: record(mergeTallies(parts.map((p) => p.hosts), MAX_LABELS, 'other')),
+      protocols: record(protocolCounts(protocols)),
+      logPrefixes: record(mergeTallies(parts.map((p) => p.prefixes), MAX_LABELS, 'other')),
       dangerLevels,
-      sourcesSeen: engine.sources.size,
+      sourcesSeen: parts.reduce((n, p) => n + p.sourcesSeen, 0),
     },
     sources,
-    topPorts: topPorts(t.ports),
-    topSignatures: topSignatures(engine.sources.values()),
-    timeline: timeline(t.timeline),
-    malformed: analyzer.malformed.map((m) => ({ ...m })),
+    topPorts: topPorts(ports),
+    topSignatures: topSignatures(parts),
+    timeline: timeline(rows),
+    malformed: malformed.map(({ where, error }) => ({ where, error })),
   }
 }

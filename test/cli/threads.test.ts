@@ -4,39 +4,61 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, test } from 'vitest'
 import { generateCorpus } from '../../bench/corpus.js'
 import { cli, tempDir } from '../helpers/cli.js'
+import { tcpLine } from '../helpers/lines.js'
 
-// Parsing threads must not change the report: a rotated set (one member gzip) and one file large
-// enough to be cut into byte ranges are analysed with and without threads, and the JSON must be
-// byte-identical — packets, scores, counters, and the file:line of malformed lines in later ranges.
+// Threads must not change the report. Each thread reads every input and analyses the lines of its
+// share of the sources, and the parts are merged: so the JSON of a run with threads must be
+// byte-identical to a serial one — packets, scores, counters, the run-wide host and prefix tallies
+// past their 1,000-label bound (kept by first sight across parts), the first malformed lines in
+// input order, and scan windows of sources whose lines come with skewed clocks.
 
 const { dir, cleanup } = tempDir()
 afterAll(cleanup)
 
-describe('parsing threads', () => {
+describe('analysis threads', () => {
   const lines = generateCorpus({ lines: 80_000, seed: 7 })
-  // A malformed and an over-long line deep into the big file (in a later byte range).
+  // A malformed and an over-long line deep into the big file.
   lines.splice(70_000, 0, 'Nov 22 10:00:00 fw kernel: DROP IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=40 PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 BOGUS URGP=0', 'x'.repeat(20_000))
+  // 1,200 hosts with their own names: the host tally keeps the first 1,000 and counts the rest as other.
+  for (let i = 0; i < 1200; i++) lines.splice(1000 + i * 40, 0, tcpLine({ dport: 22, src: `198.18.${i >> 8}.${i & 255}`, time: 'Nov 22 06:30:00' }).replace(' fw kernel:', ` host${i} kernel:`))
+  // A scanner logged by two hosts whose clocks are 10 minutes apart, its lines interleaved with
+  // others': windows run on the source's own clock, which no other thread's lines can move.
+  for (let i = 0; i < 300; i++) {
+    const minute = String(i % 2 === 0 ? 10 + (i >> 6) : (i >> 6)).padStart(2, '0')
+    lines.splice(20_000 + i * 50, 0, tcpLine({ dport: 1000 + i, src: '198.51.100.77', time: `Nov 22 07:${minute}:00` }))
+  }
   const big = path.join(dir, 'big.log')
   writeFileSync(big, `${lines.join('\n')}\n`)
   const rotated = ['kern.log.2.gz', 'kern.log.1', 'kern.log'].map((n) => path.join(dir, n))
   writeFileSync(rotated[0]!, gzipSync(`${lines.slice(0, 15_000).join('\n')}\n`))
   writeFileSync(rotated[1]!, `${lines.slice(15_000, 30_000).join('\n')}\n`)
   writeFileSync(rotated[2]!, `${lines.slice(30_000, 45_000).join('\n')}\n`)
-  const json = (threads: number, files: string[]): string => {
-    const r = cli(['analyze', '--format', 'json', '--threads', String(threads), ...files], { env: { TZ: 'UTC' } })
+  const conf = path.join(dir, 'psad.conf')
+  writeFileSync(conf, 'FW_SEARCH_ALL N;\nFW_MSG_SEARCH DROP;\nFW_MSG_SEARCH Shorewall;\n')
+  const json = (threads: number, files: string[], extra: string[] = []): string => {
+    const r = cli(['analyze', '--format', 'json', '--threads', String(threads), ...extra, ...files], { env: { TZ: 'UTC' } })
     expect(r.status, r.stderr).toBe(0)
     return r.stdout
   }
 
-  test('a file cut into ranges gives the same report as one read serially', () => {
+  test('a large file gives the same report with 2 and 3 threads as read serially', () => {
     const serial = json(0, [big])
     expect(json(2, [big])).toBe(serial)
+    expect(json(3, [big])).toBe(serial)
     const report = JSON.parse(serial)
-    expect(report.summary.linesRead).toBe(80_002)
-    expect(report.malformed[0].where).toBe(`${big}:70001`)
+    expect(report.summary.linesRead).toBe(81_502)
+    expect(report.malformed[0].where).toBe(`${big}:71501`)
     expect(report.summary.skipped['too-long']).toBe(1)
+    expect(report.summary.hosts.other).toBeGreaterThan(0)
+    expect(Object.keys(report.summary.hosts)).toHaveLength(1001)
+    expect(report.sources.find((s: { ip: string }) => s.ip === '198.51.100.77').packets).toBe(300)
   })
   test('a rotated set with a gzip member gives the same report with threads', () => {
     expect(json(2, [...rotated].reverse())).toBe(json(0, rotated))
+  })
+  test("psad's FW_MSG_SEARCH (which reads each line's text) works in every thread", () => {
+    const serial = json(0, [big], ['--config', conf])
+    expect(json(2, [big], ['--config', conf])).toBe(serial)
+    expect(JSON.parse(serial).summary.skipped['fw-msg-search']).toBeGreaterThan(0)
   })
 })

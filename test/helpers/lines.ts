@@ -2,7 +2,7 @@ import { defaultSettings, type Settings } from '../../src/config/settings.js'
 import { Analyzer } from '../../src/detect/analyzer.js'
 import type { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import type { ReportV1 } from '../../src/report/model.js'
-import { buildReport } from '../../src/report/build.js'
+import { buildReport, reportPart } from '../../src/report/build.js'
 
 // Builders for kernel LOG lines in the exact layout nf_log_syslog prints, for unit tests of the
 // engine. Fixture files under test/fixtures/captures hold real kernel output; these are for
@@ -52,7 +52,7 @@ export function analyzeLines(lines: readonly string[], tweak?: (s: Settings) => 
   const analyzer = new Analyzer({ settings, signatures })
   const time = { year: 2026, reference: Date.UTC(2026, 10, 22) }
   lines.forEach((l, i) => analyzer.line(l, time, () => `test:${i + 1}`))
-  return buildReport({ analyzer, inputs: [], problems: [] }, settings, 'test')
+  return buildReport({ parts: [reportPart(analyzer, settings)], inputs: [] }, 'test')
 }
 
 /** The danger level of one source in a report, 0 when it is not listed. */

@@ -6,7 +6,7 @@ import { UsageError } from '../../src/core/errors.js'
 import { Analyzer } from '../../src/detect/analyzer.js'
 import { parseFields } from '../../src/detect/fields.js'
 import { parseNetwork } from '../../src/parse/address.js'
-import { buildReport } from '../../src/report/build.js'
+import { buildReport, reportPart } from '../../src/report/build.js'
 import { defaultSettings } from '../../src/config/settings.js'
 import { protoLine, range, tcpLine, udpLine } from '../helpers/lines.js'
 
@@ -18,7 +18,7 @@ function run(lines: string[], conf = '', fields = '', tweak?: (s: Settings) => v
   tweak?.(settings)
   const analyzer = new Analyzer({ settings, fields: fields === '' ? [] : parseFields(fields) })
   lines.forEach((l, i) => analyzer.line(l, { year: 2026, reference: 0 }, () => `t:${i}`))
-  return buildReport({ analyzer, inputs: [], problems: [] }, settings, 't')
+  return buildReport({ parts: [reportPart(analyzer, settings)], inputs: [] }, 't')
 }
 
 describe('psad filters (psad test suite cases 55-59, 68)', () => {

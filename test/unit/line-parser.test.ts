@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { LineParser } from '../../src/parse/line.js'
+import { textHash } from '../../src/parse/netfilter.js'
 import { ACK, FIN, flagsText, type Packet, PSH, SYN, URG } from '../../src/parse/packet.js'
 
 const parser = new LineParser({ sidString: 'SID' })
@@ -135,5 +138,50 @@ describe('every line gets exactly one verdict', () => {
   test('a hostile line never throws', () => {
     const junk = ['IN= OUT=', 'IN=a OUT= SRC= DST= PROTO=', 'IN=a OUT=b [[[[', `IN=a OUT= ${'OPT ( '.repeat(1000)}`, 'IN=\u0000 OUT=\u202e SRC=1.2.3.4 DST=1.2.3.4 PROTO=ICMP TYPE=999 CODE=-1']
     for (const line of junk) expect(() => parser.parse(line, ctx)).not.toThrow()
+  })
+})
+
+describe('routing lines to the parts of a parallel run', () => {
+  // A part of a run gets the lines whose route names its share: every packet the parser accepts
+  // must have the route of the source it was given, or one source would be split between parts.
+  const routeOfPacket = (p: Packet): number => (p.srcNum >= 0 ? p.srcNum : textHash(p.src))
+
+  test('every accepted line of every capture routes by the source the parser reads', () => {
+    const dir = path.join(import.meta.dirname, '..', 'fixtures', 'captures')
+    let accepted = 0
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.log'))) {
+      for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+        const b = Buffer.from(line)
+        const route = parser.route(b, 0, b.length)
+        const r = parser.parse(line, ctx)
+        if (typeof r === 'string') continue
+        accepted++
+        expect(route, `${file}: ${line}`).toBe(routeOfPacket(r))
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000)
+  })
+  test.each([
+    ['IPv6 in another notation routes with its canonical form', `Nov 22 10:00:00 fw kernel: IN=eth0 OUT= SRC=2001:0DB8:0000:0000:0000:0000:0000:0001 DST=2001:db8::2 LEN=60 TC=0 HOPLIMIT=64 FLOWLBL=0 PROTO=UDP SPT=1 DPT=2 LEN=20 `],
+    ['the source of an ICMP error, not of the packet it quotes', `Nov 22 10:00:00 fw kernel: IN=eth0 OUT= SRC=192.0.2.9 DST=192.0.2.1 LEN=56 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=ICMP TYPE=3 CODE=3 [SRC=192.0.2.1 DST=192.0.2.9 LEN=28 TOS=0x00 PREC=0x00 TTL=64 ID=2 PROTO=UDP SPT=1 DPT=2 LEN=8 ] `],
+    ['a MAC value read at its fixed width', `Nov 22 10:00:00 fw kernel: IN=eth0 OUT= MAC=00:11:22:33:44:55 SRC=6.6.6.6 :88:99:aa:b SRC=192.0.2.7 DST=192.0.2.1 LEN=20 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=47 `],
+    ['ipchains', 'Nov 22 10:00:00 fw kernel: Packet log: input DENY eth0 PROTO=6 192.0.2.44:1024 192.0.2.1:23 L=60 S=0x00 I=1 F=0x4000 T=64 SYN (#1)'],
+  ])('%s', (_name, line) => {
+    const b = Buffer.from(line)
+    const p = parse(line)
+    expect(parser.route(b, 0, b.length)).toBe(routeOfPacket(p))
+  })
+  test('a line with two SRC= (outside brackets) is refused: a part would route it by the first', () => {
+    expect(parser.parse(`Nov 22 10:00:00 fw kernel: IN=eth0 OUT= SRC=192.0.2.7 DST=192.0.2.1 SRC=6.6.6.6 LEN=20 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=47 `, ctx)).toBe('malformed')
+    expect(parser.error).toBe('more than one SRC=')
+  })
+  test('a netfilter body inside the syslog header is refused', () => {
+    expect(parser.parse(`Nov 22 10:00:00 IN=x OUT=y SRC=6.6.6.6 kernel: IN=eth0 OUT= SRC=192.0.2.7 DST=192.0.2.1 LEN=20 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=47 `, ctx)).toBe('malformed')
+  })
+  test('lines without a source route to -1', () => {
+    for (const line of ['Nov 22 10:00:00 fw sshd[1]: Accepted publickey for root', '', 'IN=eth0 OUT= SRC=bogus DST=192.0.2.1']) {
+      const b = Buffer.from(line)
+      expect(parser.route(b, 0, b.length)).toBe(-1)
+    }
   })
 })

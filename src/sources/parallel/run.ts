@@ -1,30 +1,39 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { InternalError } from '../../core/errors.js'
-import { emptyPacket } from '../../parse/packet.js'
-import { readPacket, type PacketBatch } from './packet-codec.js'
-import type { WorkUnit } from './plan.js'
-import type { FromWorker, ToWorker, UnitDone, UnitOptions } from './worker.js'
+import type { EngineRequest } from '../../analyze.js'
+import type { Settings } from '../../config/settings.js'
+import { InternalError, UsageError } from '../../core/errors.js'
+import type { Analyzer } from '../../detect/analyzer.js'
+import { reportPart, type ReportPart } from '../../report/build.js'
+import type { Input, InputProblem } from '../inputs.js'
+import type { InputReport, Share } from './part.js'
+import type { FromWorker, PartJob, ToWorker } from './worker.js'
 
-// Runs parsing threads over the work units and hands their results to the caller strictly in unit
-// order (the order of the inputs and of the byte ranges within them), so the engine sees exactly the
-// packet sequence a serial run would.
-
-export interface ParallelConsumer {
-  /** Called for every packet, in order; `p` is refilled for the next packet, so keep no reference. */
-  packet(unit: WorkUnit, p: ReturnType<typeof readPacket>): void
-  /** Bytes and lines read so far (progress). */
-  progress(bytes: number, lines: number): void
-  /** Called once per unit after its last packet. */
-  done(unit: WorkUnit, result: UnitDone): void
-}
+// A parallel run: this thread analyses part 0 and each worker thread one further part (see part.ts).
+// When every part has read its lines, the threads agree on the one run-wide fact a source's record
+// depends on (whether any TCP options were logged), then each builds the records of its sources.
 
 const WORKER = new URL('./worker.js', import.meta.url)
 
 /** True when the compiled worker script exists (not when running from TypeScript sources, e.g. in tests). */
 export function threadsAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER))
+}
+
+/** This thread's part of the run. */
+export interface LocalPart {
+  analyzer: Analyzer
+  settings: Settings
+  /** Reads the inputs into `analyzer` (its share of the lines), reporting progress. */
+  read(share: Share): Promise<{ inputs: InputReport[]; problems: InputProblem[] }>
+}
+
+/** What a worker needs besides its share: how to build its engine and read lines. */
+export interface JobOptions {
+  engine: EngineRequest
+  year: number | undefined
+  maxLineLength: number
 }
 
 class Mailbox {
@@ -38,50 +47,45 @@ class Mailbox {
     w?.()
   }
 
-  async take(): Promise<FromWorker> {
+  async take<T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }>> {
     while (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve))
-    return this.items.shift()!
+    const msg = this.items.shift()!
+    if (msg.type === 'failed') throw msg.usage ? new UsageError(msg.message) : new InternalError(`an analysis thread failed: ${msg.message}`)
+    if (msg.type !== type) throw new InternalError(`an analysis thread answered '${msg.type}' where '${type}' was expected`)
+    return msg as Extract<FromWorker, { type: T }>
   }
 }
 
-/** Parses `units` on `threads` worker threads and feeds `consumer` in unit order. Throws InternalError if a thread dies. */
-export async function runParallel(units: readonly WorkUnit[], threads: number, opts: UnitOptions, consumer: ParallelConsumer): Promise<void> {
-  const boxes = units.map(() => new Mailbox())
-  const count = Math.max(1, Math.min(threads, units.length))
-  const workers = Array.from({ length: count }, () => new Worker(WORKER))
-  let failure: Error | null = null
-  for (const w of workers) {
-    w.on('message', (msg: FromWorker) => boxes[msg.id]!.put(msg))
-    w.on('error', (err) => {
-      failure = err
-      for (const b of boxes) b.put({ type: 'done', id: -1, bytes: 0, gzip: false, lines: 0, skipped: {}, malformed: [], error: null })
-    })
-  }
-  units.forEach((unit, id) => workers[id % count]!.postMessage({ type: 'unit', id, unit, opts } satisfies ToWorker))
+/** Runs the analysis in `threads` parts (this thread and threads − 1 workers) and returns every part. */
+export async function runParts(
+  inputs: readonly Input[],
+  threads: number,
+  opts: JobOptions,
+  local: LocalPart,
+): Promise<{ parts: ReportPart[]; inputs: InputReport[]; problems: InputProblem[] }> {
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(WORKER))
+  const boxes = workers.map(() => new Mailbox())
+  workers.forEach((w, k) => {
+    w.on('message', (msg: FromWorker) => boxes[k]!.put(msg))
+    w.on('error', (err) => boxes[k]!.put({ type: 'failed', message: err.message, usage: false }))
+    w.on('exit', (code) => boxes[k]!.put({ type: 'failed', message: `exited with code ${code}`, usage: false }))
+    const job: PartJob = { ...opts, inputs: [...inputs], share: { index: k + 1, count: threads } }
+    w.postMessage({ type: 'start', job } satisfies ToWorker)
+  })
   try {
-    for (let id = 0; id < units.length; id++) {
-      const unit = units[id]!
-      const worker = workers[id % count]!
-      for (;;) {
-        const msg = await boxes[id]!.take()
-        if (failure !== null) throw new InternalError(`a parsing thread failed: ${(failure as Error).message}`)
-        if (msg.type === 'done') {
-          consumer.done(unit, msg)
-          break
-        }
-        worker.postMessage({ type: 'credit' } satisfies ToWorker)
-        consumeBatch(unit, msg.batch, consumer)
-        consumer.progress(msg.bytes, msg.lines)
-      }
+    const read = await local.read({ index: 0, count: threads })
+    let tcpOptionsSeen = local.analyzer.engine.totals.tcpOptionsSeen
+    for (const box of boxes) {
+      // Every worker must have finished reading before any is told to build.
+      const seen = (await box.take('read')).tcpOptionsSeen
+      tcpOptionsSeen ||= seen
     }
+    for (const w of workers) w.postMessage({ type: 'build', tcpOptionsSeen } satisfies ToWorker)
+    const parts = [reportPart(local.analyzer, local.settings, tcpOptionsSeen)]
+    for (const box of boxes) parts.push((await box.take('part')).part)
+    return { parts, ...read }
   } finally {
+    for (const w of workers) w.removeAllListeners('exit')
     await Promise.all(workers.map((w) => w.terminate()))
   }
-}
-
-// One packet refilled for every packet of every batch: the consumer (the engine) keeps no reference.
-const scratch = emptyPacket()
-
-function consumeBatch(unit: WorkUnit, batch: PacketBatch, consumer: ParallelConsumer): void {
-  for (let i = 0; i < batch.count; i++) consumer.packet(unit, readPacket(batch, i, scratch))
 }
