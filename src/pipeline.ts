@@ -9,7 +9,7 @@ import type { Settings } from './config/settings.js'
 import type { OsDatabase } from './detect/os/index.js'
 import { reportPart, type ReportPart } from './report/build.js'
 import type { Input, InputProblem } from './sources/inputs.js'
-import { readPart, type InputReport } from './sources/parallel/part.js'
+import { PartReader, readInputs, type InputReport } from './sources/parallel/part.js'
 import { runParts, threadsAvailable } from './sources/parallel/run.js'
 
 export type { InputReport } from './sources/parallel/part.js'
@@ -37,8 +37,8 @@ export interface AnalysisOptions {
   /** Awaited after each input chunk when it returns a promise (backpressure of streaming outputs). */
   afterChunk?: () => Promise<void> | null
   /**
-   * Threads analysing file inputs together (0 or 1: this thread alone); absent: as many as CPUs
-   * (at most 4) when the inputs are large enough to repay starting them. Used only when nothing
+   * Threads analysing the inputs together (0 or 1: this thread alone); absent: as many as CPUs
+   * (at most 4) when the inputs are files large enough to repay starting them. Used only when nothing
    * needs each packet or event on this thread as it happens (no per-packet output, no event hook).
    */
   threads?: number
@@ -52,8 +52,8 @@ export interface AnalysisResult {
 }
 
 // Starting a thread (loading the code and the configuration again) costs about 0.15 s, and every
-// thread reads all the inputs: unless told how many threads to use, inputs smaller than this are
-// analysed on one thread. gzip counts at a typical 8:1 ratio of log text.
+// thread splits every line: unless told how many threads to use, inputs smaller than this (and
+// standard input or the journal, whose size is unknown) are analysed on one thread. gzip counts at a typical 8:1 ratio of log text.
 const MIN_PARALLEL_BYTES = 16 * 1024 * 1024
 const GZIP_RATIO = 8
 
@@ -62,7 +62,7 @@ const MAX_AUTO_THREADS = 4
 async function inputBytes(inputs: readonly Input[]): Promise<number> {
   let total = 0
   for (const input of inputs) {
-    if (input.kind !== 'file') continue
+    if (input.kind !== 'file') return -1
     try {
       const st = await stat(input.path)
       total += input.path.endsWith('.gz') ? st.size * GZIP_RATIO : st.size
@@ -74,8 +74,8 @@ async function inputBytes(inputs: readonly Input[]): Promise<number> {
 }
 
 /**
- * Reads every input in order through the engine. With threads, each thread reads all the inputs and
- * analyses its share of the sources (see sources/parallel/part.ts); their parts merge into the
+ * Reads every input once, in order, through the engine. With threads, every thread gets every chunk
+ * and analyses its share of the sources (see sources/parallel/part.ts); their parts merge into the
  * report a serial run gives. An input that fails is recorded (with what was read from it before the
  * failure) and the run goes on with the next; the caller decides the exit.
  */
@@ -89,18 +89,14 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult
     onEvent: opts.onEvent,
     sink: opts.onPacket,
   })
-  const hooks = { year: opts.year, now: opts.now, maxLineLength: opts.maxLineLength, onRawBytes: opts.onRawBytes, onLines: opts.onLines, afterChunk: opts.afterChunk }
+  const hooks = { onRawBytes: opts.onRawBytes, onLines: opts.onLines, afterChunk: opts.afterChunk }
+  const lines = { year: opts.year, now: opts.now, maxLineLength: opts.maxLineLength }
   const threads = opts.threads ?? Math.min(MAX_AUTO_THREADS, availableParallelism())
-  // Every thread reads every input, so only files qualify (not standard input or the journal).
-  const files = opts.inputs.every((i) => i.kind === 'file')
-  const wanted = threads > 1 && files && opts.onPacket === undefined && opts.onEvent === undefined && threadsAvailable()
+  const wanted = threads > 1 && opts.onPacket === undefined && opts.onEvent === undefined && threadsAvailable()
+  // Unless told how many threads to use, only files large enough to repay starting threads.
   if (wanted && (opts.threads !== undefined || (await inputBytes(opts.inputs)) >= MIN_PARALLEL_BYTES)) {
-    return runParts(opts.inputs, threads, { engine: opts.engine, year: opts.year, maxLineLength: opts.maxLineLength }, {
-      analyzer,
-      settings: opts.settings,
-      read: (share) => readPart(opts.inputs, analyzer, share, hooks),
-    })
+    return runParts(opts.inputs, threads, { engine: opts.engine, ...lines }, { analyzer, settings: opts.settings, hooks })
   }
-  const { inputs, problems } = await readPart(opts.inputs, analyzer, { index: 0, count: 1 }, hooks)
+  const { inputs, problems } = await readInputs(opts.inputs, new PartReader(analyzer, { index: 0, count: 1 }, lines), hooks)
   return { parts: [reportPart(analyzer, opts.settings)], inputs, problems }
 }

@@ -6,8 +6,8 @@ import { generateCorpus } from '../../bench/corpus.js'
 import { cli, tempDir } from '../helpers/cli.js'
 import { tcpLine } from '../helpers/lines.js'
 
-// Threads must not change the report. Each thread reads every input and analyses the lines of its
-// share of the sources, and the parts are merged: so the JSON of a run with threads must be
+// Threads must not change the report. The main thread reads every input once and hands each chunk
+// to every thread, each analyses the lines of its share of the sources, and the parts are merged: so the JSON of a run with threads must be
 // byte-identical to a serial one — packets, scores, counters, the run-wide host and prefix tallies
 // past their 1,000-label bound (kept by first sight across parts), the first malformed lines in
 // input order, and scan windows of sources whose lines come with skewed clocks.
@@ -52,6 +52,15 @@ describe('analysis threads', () => {
     expect(report.summary.hosts.other).toBeGreaterThan(0)
     expect(Object.keys(report.summary.hosts)).toHaveLength(1001)
     expect(report.sources.find((s: { ip: string }) => s.ip === '198.51.100.77').packets).toBe(300)
+  })
+  test('standard input is read once and shared by the threads it is given', () => {
+    const text = `${lines.slice(0, 30_000).join('\n')}\n`
+    const stdin = (threads: number): string => {
+      const r = cli(['analyze', '--format', 'json', '--threads', String(threads), '-'], { input: text })
+      expect(r.status, r.stderr).toBe(0)
+      return r.stdout
+    }
+    expect(stdin(2)).toBe(stdin(0))
   })
   test('a rotated set with a gzip member gives the same report with threads', () => {
     expect(json(2, [...rotated].reverse())).toBe(json(0, rotated))

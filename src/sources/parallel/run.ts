@@ -7,33 +7,27 @@ import { InternalError, UsageError } from '../../core/errors.js'
 import type { Analyzer } from '../../detect/analyzer.js'
 import { reportPart, type ReportPart } from '../../report/build.js'
 import type { Input, InputProblem } from '../inputs.js'
-import type { InputReport, Share } from './part.js'
-import type { FromWorker, PartJob, ToWorker } from './worker.js'
+import { PartReader, readInputs, type ChunkForward, type InputReport, type LineOptions, type ReadHooks } from './part.js'
+import type { FromWorker, ToWorker } from './worker.js'
 
-// A parallel run: this thread analyses part 0 and each worker thread one further part (see part.ts).
-// When every part has read its lines, the threads agree on the one run-wide fact a source's record
-// depends on (whether any TCP options were logged), then each builds the records of its sources.
+// A run with threads: this thread reads every input once (gzip inflated by zlib off this thread),
+// analyses part 0 and hands every chunk to the worker threads, which analyse the other parts (see
+// part.ts). When all have read every line, they agree on the one run-wide fact a source's record
+// depends on (whether any TCP options were logged), and each builds the records of its sources.
 
 const WORKER = new URL('./worker.js', import.meta.url)
+
+/** Chunks handed to a worker and not yet analysed there, at most (about 1 MiB each). */
+const MAX_IN_FLIGHT = 8
 
 /** True when the compiled worker script exists (not when running from TypeScript sources, e.g. in tests). */
 export function threadsAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER))
 }
 
-/** This thread's part of the run. */
-export interface LocalPart {
-  analyzer: Analyzer
-  settings: Settings
-  /** Reads the inputs into `analyzer` (its share of the lines), reporting progress. */
-  read(share: Share): Promise<{ inputs: InputReport[]; problems: InputProblem[] }>
-}
-
-/** What a worker needs besides its share: how to build its engine and read lines. */
-export interface JobOptions {
+/** What a worker builds its engine from, and how it reads lines. */
+export interface JobOptions extends LineOptions {
   engine: EngineRequest
-  year: number | undefined
-  maxLineLength: number
 }
 
 class Mailbox {
@@ -56,36 +50,89 @@ class Mailbox {
   }
 }
 
+/** One worker thread and the chunks it has not analysed yet. */
+class Helper {
+  readonly box = new Mailbox()
+  readonly worker = new Worker(WORKER)
+  private inFlight = 0
+  private resume: (() => void) | null = null
+  failure: Error | null = null
+
+  constructor() {
+    this.worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ack') {
+        this.inFlight--
+        this.wakeUp()
+      } else this.box.put(msg)
+    })
+    const fail = (message: string): void => {
+      this.failure ??= new InternalError(`an analysis thread failed: ${message}`)
+      this.box.put({ type: 'failed', message, usage: false })
+      this.wakeUp()
+    }
+    this.worker.on('error', (err) => fail(err.message))
+    this.worker.on('exit', (code) => fail(`exited with code ${code}`))
+  }
+
+  private wakeUp(): void {
+    const r = this.resume
+    this.resume = null
+    r?.()
+  }
+
+  send(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(msg, transfer)
+  }
+
+  /** Sends a copy of the chunk; resolves when the worker is at most MAX_IN_FLIGHT chunks behind. */
+  chunk(chunk: Buffer): Promise<void> | null {
+    const copy = new Uint8Array(chunk.length)
+    copy.set(chunk)
+    this.send({ type: 'chunk', bytes: copy }, [copy.buffer])
+    if (++this.inFlight <= MAX_IN_FLIGHT) return null
+    return new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.failure !== null || this.inFlight <= MAX_IN_FLIGHT) resolve()
+        else this.resume = check
+      }
+      check()
+    })
+  }
+}
+
 /** Runs the analysis in `threads` parts (this thread and threads − 1 workers) and returns every part. */
 export async function runParts(
   inputs: readonly Input[],
   threads: number,
-  opts: JobOptions,
-  local: LocalPart,
+  job: JobOptions,
+  local: { analyzer: Analyzer; settings: Settings; hooks: ReadHooks },
 ): Promise<{ parts: ReportPart[]; inputs: InputReport[]; problems: InputProblem[] }> {
-  const workers = Array.from({ length: threads - 1 }, () => new Worker(WORKER))
-  const boxes = workers.map(() => new Mailbox())
-  workers.forEach((w, k) => {
-    w.on('message', (msg: FromWorker) => boxes[k]!.put(msg))
-    w.on('error', (err) => boxes[k]!.put({ type: 'failed', message: err.message, usage: false }))
-    w.on('exit', (code) => boxes[k]!.put({ type: 'failed', message: `exited with code ${code}`, usage: false }))
-    const job: PartJob = { ...opts, inputs: [...inputs], share: { index: k + 1, count: threads } }
-    w.postMessage({ type: 'start', job } satisfies ToWorker)
-  })
+  const helpers = Array.from({ length: threads - 1 }, () => new Helper())
+  helpers.forEach((h, k) => h.send({ type: 'start', job, share: { index: k + 1, count: threads } }))
+  const forward: ChunkForward = {
+    begin: (name, mtime) => helpers.forEach((h) => h.send({ type: 'begin', name, mtime })),
+    chunk: (chunk) => {
+      const waits = helpers.map((h) => h.chunk(chunk)).filter((w) => w !== null)
+      return waits.length === 0 ? null : Promise.all(waits).then(() => undefined)
+    },
+    end: () => helpers.forEach((h) => h.send({ type: 'end' })),
+  }
   try {
-    const read = await local.read({ index: 0, count: threads })
+    const reader = new PartReader(local.analyzer, { index: 0, count: threads }, job)
+    const read = await readInputs(inputs, reader, local.hooks, forward)
+    for (const h of helpers) h.send({ type: 'finish' })
     let tcpOptionsSeen = local.analyzer.engine.totals.tcpOptionsSeen
-    for (const box of boxes) {
-      // Every worker must have finished reading before any is told to build.
-      const seen = (await box.take('read')).tcpOptionsSeen
+    for (const h of helpers) {
+      // Every worker must have read every line before any is told to build.
+      const seen = (await h.box.take('read')).tcpOptionsSeen
       tcpOptionsSeen ||= seen
     }
-    for (const w of workers) w.postMessage({ type: 'build', tcpOptionsSeen } satisfies ToWorker)
+    for (const h of helpers) h.send({ type: 'build', tcpOptionsSeen })
     const parts = [reportPart(local.analyzer, local.settings, tcpOptionsSeen)]
-    for (const box of boxes) parts.push((await box.take('part')).part)
+    for (const h of helpers) parts.push((await h.box.take('part')).part)
     return { parts, ...read }
   } finally {
-    for (const w of workers) w.removeAllListeners('exit')
-    await Promise.all(workers.map((w) => w.terminate()))
+    for (const h of helpers) h.worker.removeAllListeners('exit')
+    await Promise.all(helpers.map((h) => h.worker.terminate()))
   }
 }
