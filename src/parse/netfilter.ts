@@ -44,6 +44,21 @@ export function findBodyStart(b: Uint8Array, from: number, end: number): number 
 }
 
 /**
+ * Skips the bracket opening at i — the embedded packet of an ICMP error, or `[n bytes]` after
+ * INCOMPLETE — and returns the index after its matching `]` (nested brackets count).
+ */
+function afterBracket(b: Uint8Array, i: number, end: number): number {
+  let depth = 0
+  let j = i
+  for (; j < end; j++) {
+    const d = b[j]
+    if (d === 91) depth++
+    else if (d === 93 && --depth === 0) break
+  }
+  return j + 1
+}
+
+/**
  * The source a netfilter body in b[body,end) names, as a number for dealing lines out to the parts
  * of a run: the IPv4 address, or a hash of the canonical IPv6 text; -1 when it names none. Walks
  * the tokens exactly as NetfilterParser.parse does (brackets skipped, the MAC value's fixed width),
@@ -58,14 +73,7 @@ export function sourceRoute(b: Uint8Array, body: number, end: number): number {
       continue
     }
     if (c === 91) {
-      let depth = 0
-      let j = i
-      for (; j < end; j++) {
-        const d = b[j]
-        if (d === 91) depth++
-        else if (d === 93 && --depth === 0) break
-      }
-      i = j + 1
+      i = afterBracket(b, i, end)
       continue
     }
     let j = i + 1
@@ -210,15 +218,7 @@ export class NetfilterParser {
         continue
       }
       if (c === 91) {
-        // The embedded packet of an ICMP error, or `[n bytes]` after INCOMPLETE: skip the bracket.
-        let depth = 0
-        let j = i
-        for (; j < end; j++) {
-          const d = b[j]
-          if (d === 91) depth++
-          else if (d === 93 && --depth === 0) break
-        }
-        i = j + 1
+        i = afterBracket(b, i, end)
         continue
       }
       // Fold the key into a code while finding '=' (or the end of a bare word).
