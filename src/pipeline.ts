@@ -53,10 +53,10 @@ export interface AnalysisResult {
 
 // Starting a thread (loading the code and the configuration again) costs about 0.15 s, and every
 // thread splits every line: unless told how many threads to use, inputs smaller than this (and
-// standard input or the journal, whose size is unknown) are analysed on one thread. gzip counts at a typical 8:1 ratio of log text.
+// standard input or the journal, whose size is unknown) are analysed on one thread. For this
+// estimate only, a `.gz` file counts at a typical 8:1 ratio of log text.
 const MIN_PARALLEL_BYTES = 16 * 1024 * 1024
 const GZIP_RATIO = 8
-
 const MAX_AUTO_THREADS = 4
 
 async function inputBytes(inputs: readonly Input[]): Promise<number> {

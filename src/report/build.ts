@@ -250,7 +250,7 @@ export interface ReportPart {
   linesRead: number
   skipped: [string, number][]
   /** The first malformed lines, with their position in the whole input. */
-  malformed: (MalformedSample & { ordinal: number })[]
+  malformed: MalformedSample[]
   packets: number
   firstSeen: number
   lastSeen: number

@@ -56,22 +56,23 @@ class Helper {
   readonly worker = new Worker(WORKER)
   private inFlight = 0
   private resume: (() => void) | null = null
-  failure: Error | null = null
+  private failed = false
 
   constructor() {
-    this.worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ack') {
-        this.inFlight--
-        this.wakeUp()
-      } else this.box.put(msg)
-    })
-    const fail = (message: string): void => {
-      this.failure ??= new InternalError(`an analysis thread failed: ${message}`)
-      this.box.put({ type: 'failed', message, usage: false })
-      this.wakeUp()
+    this.worker.on('message', (msg: FromWorker) => this.receive(msg))
+    this.worker.on('error', (err) => this.receive({ type: 'failed', message: err.message, usage: false }))
+    this.worker.on('exit', (code) => this.receive({ type: 'failed', message: `exited with code ${code}`, usage: false }))
+  }
+
+  private receive(msg: FromWorker): void {
+    if (msg.type === 'ack') this.inFlight--
+    else {
+      // A worker that failed acknowledges no more chunks: stop waiting for it (the failure is
+      // thrown when its answer is taken, after this thread has read the inputs).
+      if (msg.type === 'failed') this.failed = true
+      this.box.put(msg)
     }
-    this.worker.on('error', (err) => fail(err.message))
-    this.worker.on('exit', (code) => fail(`exited with code ${code}`))
+    this.wakeUp()
   }
 
   private wakeUp(): void {
@@ -86,13 +87,14 @@ class Helper {
 
   /** Sends a copy of the chunk; resolves when the worker is at most MAX_IN_FLIGHT chunks behind. */
   chunk(chunk: Buffer): Promise<void> | null {
+    if (this.failed) return null
     const copy = new Uint8Array(chunk.length)
     copy.set(chunk)
     this.send({ type: 'chunk', bytes: copy }, [copy.buffer])
     if (++this.inFlight <= MAX_IN_FLIGHT) return null
     return new Promise<void>((resolve) => {
       const check = (): void => {
-        if (this.failure !== null || this.inFlight <= MAX_IN_FLIGHT) resolve()
+        if (this.failed || this.inFlight <= MAX_IN_FLIGHT) resolve()
         else this.resume = check
       }
       check()
