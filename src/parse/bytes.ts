@@ -55,33 +55,43 @@ export function latin1(b: Uint8Array, start: number, end: number): string {
 }
 
 /**
- * Remembers the last few byte strings it decoded: syslog hosts, log prefixes and interface names
- * repeat on almost every line, so most lookups cost a short byte comparison instead of a new string.
+ * Remembers byte strings it decoded: syslog hosts, tags, log prefixes and interface names repeat on
+ * almost every line, so most lookups cost a hash and a short byte comparison instead of a new string.
+ * A direct-mapped table (slot by a hash of the bytes): a central log server interleaving lines of a
+ * dozen hosts still hits, where a short list of recent values would keep missing. Its size is fixed,
+ * so hostile logs with endless distinct values only cost the strings they would have cost anyway.
  */
 export class RecentText {
-  private readonly keys: Uint8Array[] = []
-  private readonly texts: string[] = []
-  private next = 0
+  private readonly keys: (Uint8Array | undefined)[]
+  private readonly texts: string[]
+  private readonly mask: number
 
+  /** `slots` is rounded up to a power of two. */
   constructor(
-    private readonly size: number,
+    slots: number,
     private readonly decode: (b: Uint8Array, start: number, end: number) => string,
-  ) {}
+  ) {
+    let size = 1
+    while (size < slots) size *= 2
+    this.mask = size - 1
+    this.keys = new Array<Uint8Array | undefined>(size).fill(undefined)
+    this.texts = new Array<string>(size).fill('')
+  }
 
-  /** Returns the text of b[start,end), decoded once per distinct recent value. */
+  /** Returns the text of b[start,end), decoded once per distinct value while it keeps its slot. */
   get(b: Uint8Array, start: number, end: number): string {
     const n = end - start
     if (n === 0) return ''
-    for (let k = 0; k < this.keys.length; k++) {
-      const key = this.keys[k]!
-      if (key.length !== n) continue
+    let h = 0x811c9dc5
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193)
+    const slot = (h ^ (h >>> 15)) & this.mask
+    const key = this.keys[slot]
+    if (key !== undefined && key.length === n) {
       let i = 0
       while (i < n && key[i] === b[start + i]) i++
-      if (i === n) return this.texts[k]!
+      if (i === n) return this.texts[slot]!
     }
     const text = this.decode(b, start, end)
-    const slot = this.next
-    this.next = (this.next + 1) % this.size
     this.keys[slot] = Uint8Array.prototype.slice.call(b, start, end) // a copy: never pin the chunk
     this.texts[slot] = text
     return text

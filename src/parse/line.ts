@@ -28,7 +28,7 @@ export class LineParser {
   private readonly header: Header = { time: Number.NaN, host: '', tag: '', msgStart: 0 }
   private readonly heads = new HeaderParser()
   private readonly bodies = new NetfilterParser()
-  private readonly prefixes = new RecentText(8, utf8)
+  private readonly prefixes = new RecentText(64, utf8)
   private readonly sidString: string
   private readonly sidPattern: RegExp
 

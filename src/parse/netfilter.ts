@@ -34,11 +34,21 @@ const FLAG_BITS = new Map([[W.SYN, SYN], [W.ACK, ACK], [W.FIN, FIN], [W.RST, RST
 
 /** Finds the `IN=` that starts a netfilter body (its value followed by ` OUT=`) in b[from,end), or -1. */
 export function findBodyStart(b: Uint8Array, from: number, end: number): number {
-  for (let i = from; i + 3 <= end; i++) {
-    if (b[i] !== 73 || b[i + 1] !== 78 || b[i + 2] !== EQ) continue
-    let sp = i + 3
-    while (sp < end && b[sp] !== SP) sp++
-    if (bytesAre(b, sp + 1, 'OUT=')) return i
+  // Looks at every third byte (Horspool's skip for `IN=`): a byte that is none of I, N and = cannot
+  // be inside an `IN=` that ends at or before the next byte looked at.
+  let j = from + 2
+  while (j < end) {
+    const c = b[j]
+    if (c === EQ) {
+      if (b[j - 1] === 78 && b[j - 2] === 73) {
+        let sp = j + 1
+        while (sp < end && b[sp] !== SP) sp++
+        if (bytesAre(b, sp + 1, 'OUT=')) return j - 2
+      }
+      j += 3
+    } else if (c === 78) j += 1
+    else if (c === 73) j += 2
+    else j += 3
   }
   return -1
 }
@@ -153,7 +163,7 @@ const excerpt = (b: Uint8Array, start: number, end: number): string => latin1(b,
 
 /** Parses netfilter bodies; remembers recent interface names so repeated ones cost no new string. */
 export class NetfilterParser {
-  private readonly ifaces = new RecentText(8, latin1)
+  private readonly ifaces = new RecentText(32, latin1)
 
   /** Where the value read by the last number() call ended (the space after it). */
   private valueEnd = 0

@@ -1,5 +1,5 @@
 import { digitsAt, latin1, RecentText } from './bytes.js'
-import { isoTime, syslogTime, type TimeContext } from './time.js'
+import { isoTime, syslogMinuteStable, syslogTime, type TimeContext } from './time.js'
 
 // Recognised heads (everything before the firewall message), parsed straight from the line's bytes:
 //   RFC 3164 / journalctl short:     Mar 11 20:35:11 fw kernel: [ 123.456] …
@@ -33,6 +33,7 @@ function code3At(b: Uint8Array, i: number): number {
 }
 
 // Scratch results of the clock/time readers (avoids allocating a tuple per line).
+let clockStart = 0
 let clockEnd = 0
 let clockH = 0
 let clockM = 0
@@ -58,6 +59,7 @@ function clockAt(b: Uint8Array, i: number, end: number): boolean {
       j++
     }
   }
+  clockStart = i
   clockEnd = j
   clockH = h
   clockM = m
@@ -66,8 +68,30 @@ function clockAt(b: Uint8Array, i: number, end: number): boolean {
   return true
 }
 
+// The seconds and fraction in b[i,end) (`ss` or `ss.fff…`, the span clockAt read) as milliseconds,
+// computed as clockAt computes them; -1 when they are not that.
+function secondsAt(b: Uint8Array, i: number, end: number): number {
+  const s = digitsAt(b, i, 2)
+  if (s < 0 || s > 60) return -1
+  let j = i + 2
+  let ms = 0
+  if (j < end) {
+    if (b[j] !== 46) return -1
+    let scale = 100
+    for (j++; j < end; j++) {
+      const c = b[j]! - 48
+      if (c < 0 || c > 9) return -1
+      ms += c * scale
+      scale /= 10
+    }
+  }
+  return s * 1000 + Math.floor(ms)
+}
+
 let timeEnd = 0
 let timeValue = 0
+/** False when the last time read is an RFC 3164 one whose year could differ within its minute. */
+let timeMinuteStable = true
 
 // ISO 8601 date-time at i (`T` or space between date and time) into timeEnd/timeValue.
 // `utcIfNoZone` reads a zone-less time as UTC (journalctl short-full says "UTC" after it).
@@ -94,6 +118,7 @@ function isoAt(b: Uint8Array, i: number, end: number, utcIfNoZone = false): bool
     }
   }
   timeEnd = j
+  timeMinuteStable = true
   timeValue = isoTime(y, mo - 1, d, clockH, clockM, clockS, clockMs, offset)
   return true
 }
@@ -113,6 +138,7 @@ function bsdAt(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean
   if (day < 1 || day > 31 || b[j] !== SP || !clockAt(b, j + 1, end)) return false
   timeEnd = clockEnd
   timeValue = syslogTime(ctx, month, day, clockH, clockM, clockS, clockMs)
+  timeMinuteStable = syslogMinuteStable(ctx, month, day, clockH, clockM)
   return true
 }
 
@@ -173,36 +199,51 @@ function isTag(b: Uint8Array, start: number, end: number): boolean {
 
 /** Parses line heads; remembers recent host and tag texts so repeated ones cost no new string. */
 export class HeaderParser {
-  private readonly hosts = new RecentText(4, latin1)
-  private readonly tags = new RecentText(4, latin1)
-  // The previous line's timestamp bytes and time: lines within one second share them.
+  private readonly hosts = new RecentText(64, latin1)
+  private readonly tags = new RecentText(64, latin1)
+  // The last timestamp read, as bytes, and the time of the start of its minute: a line whose
+  // timestamp differs from it only in the seconds (and their fraction) costs a byte comparison and
+  // the seconds' digits. Lines arrive in time order, so most lines hit, including ISO ones with
+  // microseconds, which never repeat whole.
   private readonly stamp = new Uint8Array(48)
   private stampLen = 0
-  private stampTime = 0
+  /** Where the seconds digits start and where their fraction ends, relative to the stamp. */
+  private secStart = 0
+  private secEnd = 0
+  private minuteBase = 0
   private stampCtx: TimeContext | null = null
   private stampRef = Number.NaN
 
-  // timeAt with a one-line memory; compared from the end, where timestamps of different lines differ.
   private timeAtCached(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
     const n = this.stampLen
     if (n > 0 && ctx === this.stampCtx && ctx.reference === this.stampRef && i + n <= end && (i + n === end || b[i + n] === SP)) {
+      const s0 = this.secStart
+      const s1 = this.secEnd
       let k = n - 1
-      while (k >= 0 && b[i + k] === this.stamp[k]) k--
-      if (k < 0) {
-        timeEnd = i + n
-        timeValue = this.stampTime
-        return true
+      while (k >= s1 && b[i + k] === this.stamp[k]) k--
+      if (k < s1) {
+        // Compared from the minute backwards: that is where consecutive minutes differ.
+        k = s0 - 1
+        while (k >= 0 && b[i + k] === this.stamp[k]) k--
+        const offset = k < 0 ? secondsAt(b, i + s0, i + s1) : -1
+        if (offset >= 0) {
+          timeEnd = i + n
+          timeValue = this.minuteBase + offset
+          return true
+        }
       }
     }
     if (!timeAt(b, i, end, ctx)) return false
     const len = timeEnd - i
-    if (len <= this.stamp.length) {
+    if (len <= this.stamp.length && timeMinuteStable && clockEnd <= timeEnd) {
       for (let k = 0; k < len; k++) this.stamp[k] = b[i + k]!
       this.stampLen = len
-      this.stampTime = timeValue
+      this.secStart = clockStart + 6 - i
+      this.secEnd = clockEnd - i
+      this.minuteBase = timeValue - (clockS * 1000 + clockMs)
       this.stampCtx = ctx
       this.stampRef = ctx.reference
-    }
+    } else this.stampLen = 0
     return true
   }
 

@@ -58,6 +58,17 @@ export function syslogTime(ctx: TimeContext, month: number, day: number, h: numb
   return localTime(year, month, day, h, m, s, ms)
 }
 
+/**
+ * True when syslogTime picks the same year for every second of this minute (the year can only change
+ * where the minute straddles the reference plus the slack), so a minute's start time can be reused.
+ */
+export function syslogMinuteStable(ctx: TimeContext, month: number, day: number, h: number, m: number): boolean {
+  if (ctx.year !== undefined) return true
+  const start = localTime(referenceYear(ctx.reference), month, day, h, m, 0, 0)
+  const limit = ctx.reference + FUTURE_SLACK_MS
+  return start > limit || start + 61_000 <= limit
+}
+
 /** Returns epoch ms for an ISO date-time; `offsetMin` is the zone offset, or null for local time. */
 export function isoTime(year: number, month: number, day: number, h: number, m: number, s: number, ms: number, offsetMin: number | null): number {
   if (offsetMin === null) return localTime(year, month, day, h, m, s, ms)
