@@ -240,6 +240,16 @@ class LogPacket implements Packet {
   set tcpOpts(v: string | null) {
     this.tcpOptsText = v
   }
+
+  /** True when the TCP options are still only the bytes buf[tcpOptsStart,tcpOptsEnd) of the line. */
+  tcpOptsInLine(): boolean {
+    return this.tcpOptsText === undefined && this.tcpOptsStart >= 0 && this.buf !== null
+  }
+}
+
+/** The packet, when its TCP options can be read from its line's bytes (see tcpOptsInLine); else null. */
+export function tcpOptionsInLine(pkt: Packet): MutablePacket | null {
+  return pkt instanceof LogPacket && pkt.tcpOptsInLine() ? pkt : null
 }
 
 /** A packet being filled from a line's bytes (the parser's view of a Packet). */

@@ -1,8 +1,8 @@
-import type { Packet } from '../../parse/packet.js'
+import { tcpOptionsInLine, type Packet } from '../../parse/packet.js'
 import type { OsDatabase } from './database.js'
 import { compareEntries, entryClass, entryMatches, type SynPrint } from './p0f-match.js'
 import { posfCandidates, trackSyn, type PosfTrack } from './posf-match.js'
-import { decodeTcpOptions, NO_OPTIONS, type DecodedOptions } from './tcp-options.js'
+import { decodeTcpOptions, decodeTcpOptionsAt, NO_OPTIONS, type DecodedOptions } from './tcp-options.js'
 import type { OsGuess, P0fEntry } from './types.js'
 
 // Per-source OS fingerprint state and the per-SYN step. A SYN with a logged options blob goes to p0f;
@@ -132,7 +132,7 @@ export function observeSyn(db: OsDatabase, st: OsState, pkt: Packet, maxHops: nu
   if (pkt.ttl < 0 || pkt.len < 0 || pkt.window < 0) return 'incomplete'
   let opts = NO_OPTIONS
   let unmatched: SynOutcome = 'p0f-unknown'
-  if (pkt.tcpOpts === null) {
+  if (pkt.tcpOptsBytes < 0) {
     unmatched = 'no-options'
     if (!pkt.ipv6) {
       trackSyn(st, pkt.len, pkt.ttl, pkt.window, pkt.ipId, maxHops)
@@ -140,7 +140,8 @@ export function observeSyn(db: OsDatabase, st: OsState, pkt: Packet, maxHops: nu
     }
     if (sizeOf(pkt) !== 40) return unmatched
   } else {
-    const decoded = decodeTcpOptions(pkt.tcpOpts)
+    const inLine = tcpOptionsInLine(pkt)
+    const decoded = inLine !== null ? decodeTcpOptionsAt(inLine.buf!, inLine.tcpOptsStart, inLine.tcpOptsEnd) : decodeTcpOptions(pkt.tcpOpts!)
     if (decoded === null) {
       st.undecodable++
       return 'undecodable'

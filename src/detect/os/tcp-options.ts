@@ -84,6 +84,67 @@ export function decodeTcpOptions(blob: string): DecodedOptions | null {
 const decoded = new Map<string, DecodedOptions | null>()
 const MAX_DECODED = 4096
 
+// The hot path reads the blob straight from the line's bytes. Most SYNs carry a timestamp whose
+// value changes with every packet, so blobs rarely repeat whole; what a fingerprint depends on does.
+// The blob's bytes are decoded into `scratch`, the timestamp values are masked down to what decode()
+// keeps of them (TSval zero or not; TSecr not at all), and the masked bytes find the result in a
+// direct-mapped table. Blobs with equal masked bytes decode alike (their TSval differs only in value).
+const SLOTS = 256
+const slotKeys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined)
+const slotResults: (DecodedOptions | null)[] = new Array<DecodedOptions | null>(SLOTS).fill(null)
+const scratch = new Uint8Array(MAX_OPTION_BYTES)
+
+/**
+ * decodeTcpOptions for the hex blob in b[start,end) (as logged: spaces allowed), without making a
+ * string for blobs seen before. A timestamp option's TSval in the result may be that of an earlier
+ * blob equal in everything else and in whether TSval is zero.
+ */
+export function decodeTcpOptionsAt(b: Uint8Array, start: number, end: number): DecodedOptions | null {
+  let n = 0
+  let hi = -1
+  for (let i = start; i < end; i++) {
+    const c = b[i]!
+    if (c === 32) continue
+    const d = hexDigit(c)
+    if (d < 0 || n === MAX_OPTION_BYTES) return decodeTcpOptions(Buffer.prototype.latin1Slice.call(b, start, end) as string)
+    if (hi < 0) hi = d
+    else {
+      scratch[n++] = (hi << 4) | d
+      hi = -1
+    }
+  }
+  if (hi >= 0) return decodeTcpOptions(Buffer.prototype.latin1Slice.call(b, start, end) as string)
+  for (let i = 0; i < n; ) {
+    const kind = scratch[i]!
+    if (kind === OPT_EOL) break
+    if (kind === OPT_NOP) {
+      i++
+      continue
+    }
+    const len = i + 1 < n ? scratch[i + 1]! : 0
+    if (len < 2 || i + len > n) break
+    if (kind === OPT_TIMESTAMP && len === 10) {
+      const nonzero = scratch[i + 2]! | scratch[i + 3]! | scratch[i + 4]! | scratch[i + 5]!
+      scratch.fill(0, i + 2, i + 10)
+      if (nonzero !== 0) scratch[i + 5] = 1
+    }
+    i += len
+  }
+  let h = 0x811c9dc5 ^ n
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ scratch[i]!, 0x01000193)
+  const slot = (h ^ (h >>> 13)) & (SLOTS - 1)
+  const key = slotKeys[slot]
+  if (key !== undefined && key.length === n) {
+    let i = 0
+    while (i < n && key[i] === scratch[i]) i++
+    if (i === n) return slotResults[slot]!
+  }
+  const result = decode(Buffer.prototype.latin1Slice.call(b, start, end) as string)
+  slotKeys[slot] = scratch.slice(0, n)
+  slotResults[slot] = result
+  return result
+}
+
 function decode(blob: string): DecodedOptions | null {
   const hex = blob.indexOf(' ') >= 0 ? blob.replace(/ /g, '') : blob
   const n = hex.length
