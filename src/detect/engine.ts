@@ -344,7 +344,7 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   if (pkt.time > state.now) state.now = pkt.time
   if (state.base !== state.base && Number.isFinite(pkt.time)) state.base = pkt.time
   const hits = state.hits
-  hits.length = 0
+  if (hits.length !== 0) hits.length = 0 // setting a length is a runtime call, even to 0 from 0
   let sigDl = -1
   const snort = pkt.fwsnortSid >= 0 ? state.lists.snortRules?.get(pkt.fwsnortSid) : undefined
   if (snort !== undefined) {
