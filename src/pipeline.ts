@@ -38,7 +38,7 @@ export interface AnalysisOptions {
   afterChunk?: () => Promise<void> | null
   /**
    * Threads analysing the inputs together (0 or 1: this thread alone); absent: as many as CPUs
-   * (at most 4) when the inputs are files large enough to repay starting them. Used only when nothing
+   * (at most 4; one below 3 CPUs) when the inputs are files large enough to repay starting them. Used only when nothing
    * needs each packet or event on this thread as it happens (no per-packet output, no event hook).
    */
   threads?: number
@@ -58,6 +58,15 @@ export interface AnalysisResult {
 const MIN_PARALLEL_BYTES = 16 * 1024 * 1024
 const GZIP_RATIO = 8
 const MAX_AUTO_THREADS = 4
+// Unless told, threads are used only with 3 CPUs or more. On 2 (the benchmark machine, README
+// Performance) a second thread gained 5-10% for 40-50 MB more memory: the main thread also reads
+// and inflates, and every thread splits and routes every line.
+const MIN_AUTO_CPUS = 3
+
+/** Threads a run uses when not told, on a machine with `cpus` CPUs (for large file inputs). */
+export function defaultThreads(cpus: number): number {
+  return cpus < MIN_AUTO_CPUS ? 1 : Math.min(MAX_AUTO_THREADS, cpus)
+}
 
 async function inputBytes(inputs: readonly Input[]): Promise<number> {
   let total = 0
@@ -91,7 +100,7 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisResult
   })
   const hooks = { onRawBytes: opts.onRawBytes, onLines: opts.onLines, afterChunk: opts.afterChunk }
   const lines = { year: opts.year, now: opts.now, maxLineLength: opts.maxLineLength }
-  const threads = opts.threads ?? Math.min(MAX_AUTO_THREADS, availableParallelism())
+  const threads = opts.threads ?? defaultThreads(availableParallelism())
   const wanted = threads > 1 && opts.onPacket === undefined && opts.onEvent === undefined && threadsAvailable()
   // Unless told how many threads to use, only files large enough to repay starting threads.
   if (wanted && (opts.threads !== undefined || (await inputBytes(opts.inputs)) >= MIN_PARALLEL_BYTES)) {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, test } from 'vitest'
 import { generateCorpus } from '../../bench/corpus.js'
+import { defaultThreads } from '../../src/pipeline.js'
 import { cli, tempDir } from '../helpers/cli.js'
 import { tcpLine } from '../helpers/lines.js'
 
@@ -69,5 +70,11 @@ describe('analysis threads', () => {
     const serial = json(0, [big], ['--config', conf])
     expect(json(2, [big], ['--config', conf])).toBe(serial)
     expect(JSON.parse(serial).summary.skipped['fw-msg-search']).toBeGreaterThan(0)
+  })
+})
+
+describe('threads used when --threads is not given', () => {
+  test('one below 3 CPUs, where a second thread gains little for its memory; else one per CPU, at most 4', () => {
+    expect([1, 2, 3, 4, 8, 64].map(defaultThreads)).toEqual([1, 1, 3, 4, 4, 4])
   })
 })
