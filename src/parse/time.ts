@@ -75,7 +75,25 @@ export function isoTime(year: number, month: number, day: number, h: number, m: 
   return Date.UTC(year, month, day, h, m, s, ms) - offsetMin * 60_000
 }
 
+// A report formats two times per source and per destination: the text up to the minute is made once
+// per minute, the seconds and milliseconds come from tables.
+const minuteTexts = new Map<number, string>()
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
+/** The last ms of year 9999: later (and negative) times have Date's six-digit year form. */
+const LAST_FOUR_DIGIT_YEAR = 253_402_300_799_999
+
 /** Returns the ISO 8601 UTC text (`2026-11-22T07:15:55.865Z`) of epoch ms, or null for NaN. */
 export function isoUtc(ms: number): string | null {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null
+  if (!Number.isFinite(ms)) return null
+  if (ms < 0 || ms > LAST_FOUR_DIGIT_YEAR || !Number.isInteger(ms)) return new Date(ms).toISOString()
+  const minute = Math.floor(ms / 60_000)
+  let head = minuteTexts.get(minute)
+  if (head === undefined) {
+    head = new Date(minute * 60_000).toISOString().slice(0, 17)
+    if (minuteTexts.size >= 100_000) minuteTexts.clear()
+    minuteTexts.set(minute, head)
+  }
+  const within = ms - minute * 60_000
+  return `${head}${TWO_DIGITS[Math.floor(within / 1000)]}.${THREE_DIGITS[within % 1000]}Z`
 }

@@ -3,7 +3,7 @@ import { decodeTcpOptions, decodeTcpOptionsAt } from '../../src/detect/os/tcp-op
 import { latin1, RecentText } from '../../src/parse/bytes.js'
 import { findBodyStart } from '../../src/parse/netfilter.js'
 import { HeaderParser, type Header } from '../../src/parse/syslog-header.js'
-import type { TimeContext } from '../../src/parse/time.js'
+import { isoUtc, type TimeContext } from '../../src/parse/time.js'
 
 // The caches and skips of the per-line hot path must give exactly what the plain computation gives.
 
@@ -180,5 +180,18 @@ describe('TCP options read from the line', () => {
     expect(zero).not.toBe(a)
     expect(zero!.canon).toBe('M1460,S,T0,N,W10')
     expect(a!.canon).toBe('M1460,S,T,N,W10')
+  })
+})
+
+describe('ISO UTC texts', () => {
+  test('are what Date gives, across minutes, years and the ends of the four-digit years', () => {
+    const times = [0, 1, 999, 59_999, 60_000, Date.UTC(2026, 10, 22, 7, 15, 55, 865), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1), Date.UTC(2024, 1, 29, 12), 253_402_300_799_999, 253_402_300_800_000, -1, -62_198_755_200_000, 1.5]
+    let seed = 11
+    for (let k = 0; k < 2000; k++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      times.push(Date.UTC(2026, 0, 1) + seed * 20)
+    }
+    for (const t of times) expect(isoUtc(t), String(t)).toBe(new Date(t).toISOString())
+    expect(isoUtc(Number.NaN)).toBeNull()
   })
 })
