@@ -59,6 +59,58 @@ export function canonicalIPv6(text: string): string {
   return result
 }
 
+const HEX_VALUE = new Int8Array(256).fill(-1)
+for (let c = 0; c < 16; c++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(c)] = c
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(c)] = c
+}
+const words = new Uint16Array(8)
+
+/**
+ * canonicalIPv6 of the address in b[start,end). The kernel prints the full form (eight groups of
+ * four hex digits, `2001:0db8:0000:…`), which is turned into RFC 5952 text here, without ipaddr.js
+ * and without an intermediate string; any other notation goes through canonicalIPv6.
+ */
+export function canonicalIPv6Bytes(b: Uint8Array, start: number, end: number): string {
+  if (end - start !== 39) return canonicalIPv6(Buffer.prototype.latin1Slice.call(b, start, end) as string)
+  for (let g = 0; g < 8; g++) {
+    const i = start + g * 5
+    const d0 = HEX_VALUE[b[i]!]!
+    const d1 = HEX_VALUE[b[i + 1]!]!
+    const d2 = HEX_VALUE[b[i + 2]!]!
+    const d3 = HEX_VALUE[b[i + 3]!]!
+    if ((d0 | d1 | d2 | d3) < 0 || (g < 7 && b[i + 4] !== 58)) return canonicalIPv6(Buffer.prototype.latin1Slice.call(b, start, end) as string)
+    words[g] = (d0 << 12) | (d1 << 8) | (d2 << 4) | d3
+  }
+  // RFC 5952 §5: IPv4-mapped addresses keep their dotted-quad tail.
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0xffff) {
+    return `::ffff:${words[6]! >> 8}.${words[6]! & 255}.${words[7]! >> 8}.${words[7]! & 255}`
+  }
+  // §4.2: the longest run of two or more zero groups (the first of equal ones) becomes `::`.
+  let bestAt = -1
+  let bestLen = 1
+  for (let g = 0; g < 8; ) {
+    if (words[g] !== 0) {
+      g++
+      continue
+    }
+    let e = g
+    while (e < 8 && words[e] === 0) e++
+    if (e - g > bestLen) {
+      bestAt = g
+      bestLen = e - g
+    }
+    g = e
+  }
+  const end1 = bestAt < 0 ? 8 : bestAt
+  let text = ''
+  for (let g = 0; g < end1; g++) text += g === 0 ? words[g]!.toString(16) : `:${words[g]!.toString(16)}`
+  if (bestAt < 0) return text
+  text += '::'
+  for (let g = bestAt + bestLen; g < 8; g++) text += g === bestAt + bestLen ? words[g]!.toString(16) : `:${words[g]!.toString(16)}`
+  return text
+}
+
 /** Returns the canonical text of an IPv4 or IPv6 address, or '' when the text is neither. */
 export function canonicalIP(text: string): string {
   const t = text.trim()

@@ -1,4 +1,4 @@
-import { canonicalIPv6, parseIPv4Bytes } from './address.js'
+import { canonicalIPv6Bytes, parseIPv4Bytes } from './address.js'
 import { bytesAre, decimal, latin1, RecentText } from './bytes.js'
 import {
   type MutablePacket,
@@ -104,7 +104,7 @@ export function sourceRoute(b: Uint8Array, body: number, end: number): number {
       const e = spaceAt(b, v, end)
       const n = parseIPv4Bytes(b, v, e)
       if (n >= 0) return n
-      const text = canonicalIPv6(latin1(b, v, e))
+      const text = canonicalIPv6Bytes(b, v, e)
       return text === '' ? -1 : textHash(text)
     }
     if (j - i === 3 && c === 77 && b[i + 1] === 65) i = b[v + 41] === SP || v + 41 === end ? v + 41 : spaceAt(b, v, end) // MAC
@@ -164,6 +164,8 @@ const excerpt = (b: Uint8Array, start: number, end: number): string => latin1(b,
 /** Parses netfilter bodies; remembers recent interface names so repeated ones cost no new string. */
 export class NetfilterParser {
   private readonly ifaces = new RecentText(32, latin1)
+  /** IPv6 addresses as printed, to their canonical text: destinations and scanning sources repeat. */
+  private readonly v6 = new RecentText(256, canonicalIPv6Bytes)
 
   /** Where the value read by the last number() call ended (the space after it). */
   private valueEnd = 0
@@ -196,7 +198,7 @@ export class NetfilterParser {
       else pkt.dstNum = n
       return true
     }
-    const text = canonicalIPv6(latin1(b, v, e))
+    const text = this.v6.get(b, v, e)
     if (text === '') return false
     pkt.ipv6 = true
     if (isSrc) pkt.src = text

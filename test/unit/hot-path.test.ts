@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { decodeTcpOptions, decodeTcpOptionsAt } from '../../src/detect/os/tcp-options.js'
+import { canonicalIPv6, canonicalIPv6Bytes } from '../../src/parse/address.js'
 import { latin1, RecentText } from '../../src/parse/bytes.js'
 import { findBodyStart } from '../../src/parse/netfilter.js'
 import { HeaderParser, type Header } from '../../src/parse/syslog-header.js'
@@ -193,5 +194,47 @@ describe('ISO UTC texts', () => {
     }
     for (const t of times) expect(isoUtc(t), String(t)).toBe(new Date(t).toISOString())
     expect(isoUtc(Number.NaN)).toBeNull()
+  })
+})
+
+describe('IPv6 addresses in the kernel\'s full form', () => {
+  test('canonicalise as ipaddr.js does, zero runs, ties, mapped IPv4 and upper case included', () => {
+    const groups: number[][] = [
+      [0, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0, 1],
+      [1, 0, 0, 0, 0, 0, 0, 0],
+      [0x2001, 0xdb8, 0, 0, 1, 0, 0, 1],
+      [0x2001, 0xdb8, 0, 1, 0, 0, 0, 1],
+      [0x2001, 0, 0x1, 0, 0, 0x1, 0, 0],
+      [0x2001, 0xdb8, 0, 0xa, 0xb, 0xc, 0xd, 0xe],
+      [0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201],
+      [0, 0, 0, 0, 0, 0xfffe, 0xc000, 0x0201],
+      [0xfe80, 0, 0, 0, 0x0216, 0x3eff, 0xfe00, 0x0100],
+      [0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff],
+    ]
+    let seed = 5
+    for (let k = 0; k < 3000; k++) {
+      const g: number[] = []
+      for (let w = 0; w < 8; w++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+        g.push(seed % 3 === 0 ? 0 : (seed >>> 8) & (seed % 5 === 0 ? 0xf : 0xffff))
+      }
+      groups.push(g)
+    }
+    for (const g of groups) {
+      for (const upper of [false, true]) {
+        let text = g.map((w) => w.toString(16).padStart(4, '0')).join(':')
+        if (upper) text = text.toUpperCase()
+        const b = Buffer.from(` ${text} `, 'latin1')
+        expect(canonicalIPv6Bytes(b, 1, 1 + text.length), text).toBe(canonicalIPv6(text))
+      }
+    }
+  })
+
+  test('other notations and broken full forms go the slow way and agree with it', () => {
+    for (const text of ['2001:db8::1', '::1', '2001:0db8:0000:0000:0000:0000:0000:000g', '2001:0db8:0000:0000:0000:0000:0000-0001', '2001:0db8:0000:0000:0000:0000:0000:00001', '192.0.2.1', '']) {
+      const b = Buffer.from(text, 'latin1')
+      expect(canonicalIPv6Bytes(b, 0, b.length), text).toBe(canonicalIPv6(text))
+    }
   })
 })
