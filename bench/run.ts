@@ -78,6 +78,10 @@ async function corpus(name: string, lines: number, opts: { gzip?: boolean; psad?
 
 const analyze = (file: string, extra = ''): string => timed(`node ${BIN} analyze --format json --no-progress ${extra} ${file}`)
 const SPLIT2 = path.join(ROOT, 'bench', 'split2-count.mjs')
+const STAGES = path.join(ROOT, 'bench', 'stages.mjs')
+// Threads for the threaded rows: given explicitly, since without --threads a machine with fewer
+// than 3 CPUs analyses on one.
+const THREADS = Math.max(2, Math.min(4, availableParallelism()))
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true })
@@ -94,15 +98,19 @@ async function main(): Promise<void> {
   const floor = measure({
     split2: `node ${SPLIT2} ${c1m}`,
     serial: analyze(c1m, '--threads 0'),
-    threads: analyze(c1m),
+    threads: analyze(c1m, `--threads ${THREADS}`),
   })
   row('split2 line count, 1M lines', `${f1(floor.split2!.seconds)} s`, `${rate(1e6, floor.split2!.seconds)}, ${mbs(size1m, floor.split2!.seconds)}`, '-', 'the floor of this stack')
   row('analyze 1M lines, JSON, 1 thread', `${f1(floor.serial!.seconds)} s`, `${rate(1e6, floor.serial!.seconds)}, ${mbs(size1m, floor.serial!.seconds)}`, rss(floor.serial!), `${f1(floor.serial!.seconds / floor.split2!.seconds)}× split2`)
-  row(`analyze 1M lines, JSON, ${Math.min(4, availableParallelism())} analysis threads`, `${f1(floor.threads!.seconds)} s`, `${rate(1e6, floor.threads!.seconds)}, ${mbs(size1m, floor.threads!.seconds)}`, rss(floor.threads!), `${f1(floor.threads!.seconds / floor.split2!.seconds)}× split2`)
+  row(`analyze 1M lines, JSON, --threads ${THREADS}`, `${f1(floor.threads!.seconds)} s`, `${rate(1e6, floor.threads!.seconds)}, ${mbs(size1m, floor.threads!.seconds)}`, rss(floor.threads!), `${f1(floor.threads!.seconds / floor.split2!.seconds)}× split2`)
+
+  const stages = spawnSync('node', [STAGES, c1m], { env, encoding: 'utf8' })
+  if (stages.status !== 0) throw new Error(`bench/stages.mjs failed: ${stages.stderr}`)
+  row('stages of the analysis, 1M lines in memory', '-', '-', '-', stages.stdout.trim())
 
   const gz = measure({ zcat: `zcat ${c1mgz} | wc -l`, analyze: analyze(c1mgz) })
   row('zcat | wc -l, 1M lines gzip', `${f1(gz.zcat!.seconds)} s`, rate(1e6, gz.zcat!.seconds), '-', '')
-  row('analyze 1M lines gzip (inflated off the main thread)', `${f1(gz.analyze!.seconds)} s`, rate(1e6, gz.analyze!.seconds), rss(gz.analyze!), `${f1(gz.analyze!.seconds / gz.zcat!.seconds)}× zcat | wc -l`)
+  row('analyze 1M lines gzip, 1 thread (zlib inflates off the main thread)', `${f1(gz.analyze!.seconds)} s`, rate(1e6, gz.analyze!.seconds), rss(gz.analyze!), `${f1(gz.analyze!.seconds / gz.zcat!.seconds)}× zcat | wc -l`)
 
   // A rotated set: the 1M corpus cut into four files, read oldest first.
   const rot = path.join(OUT, 'rotated')
@@ -112,9 +120,9 @@ async function main(): Promise<void> {
     const quarter = Math.ceil(lines.length / 4)
     ;['kern.log.3', 'kern.log.2', 'kern.log.1', 'kern.log'].forEach((name, k) => writeFileSync(path.join(rot, name), lines.slice(k * quarter, (k + 1) * quarter).join('\n')))
   }
-  const multi = measure({ serial: analyze(`${rot}/*`, '--threads 0'), threads: analyze(`${rot}/*`) })
+  const multi = measure({ serial: analyze(`${rot}/*`, '--threads 0'), threads: analyze(`${rot}/*`, `--threads ${THREADS}`) })
   row('rotated set of 4 files (1M lines), 1 thread', `${f1(multi.serial!.seconds)} s`, rate(1e6, multi.serial!.seconds), rss(multi.serial!), '')
-  row('rotated set of 4 files, analysis threads', `${f1(multi.threads!.seconds)} s`, rate(1e6, multi.threads!.seconds), rss(multi.threads!), `${f1(multi.serial!.seconds / multi.threads!.seconds)}× speed-up (report equality: test/cli/threads.test.ts)`)
+  row(`rotated set of 4 files, --threads ${THREADS}`, `${f1(multi.threads!.seconds)} s`, rate(1e6, multi.threads!.seconds), rss(multi.threads!), `${f1(multi.serial!.seconds / multi.threads!.seconds)}× speed-up (report equality: test/cli/threads.test.ts)`)
 
   const small = path.join(OUT, 'ten-lines.log')
   writeFileSync(small, `${readFileSync(c100k, 'utf8').split('\n').slice(0, 10).join('\n')}\n`)
