@@ -235,7 +235,7 @@ export class HeaderParser {
     }
     if (!timeAt(b, i, end, ctx)) return false
     const len = timeEnd - i
-    if (len <= this.stamp.length && timeMinuteStable && clockEnd <= timeEnd) {
+    if (len <= this.stamp.length && timeMinuteStable) {
       for (let k = 0; k < len; k++) this.stamp[k] = b[i + k]!
       this.stampLen = len
       this.secStart = clockStart + 6 - i
