@@ -2,6 +2,8 @@
 // trailing blank, `%pI6` full-form IPv6, upper-case option hex), plus the syslog heads in front of them.
 // Only formatting lives here; what to send is decided by the actors.
 
+import { compressIPv6 } from '../src/parse/address.js'
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /** How a logging host writes the head of a line. */
@@ -110,24 +112,7 @@ export function ipv6Full(groups: readonly number[]): string {
 
 /** Returns the RFC 5952 text of eight groups (what relays such as ulogd's JSON or logger users print). */
 export function ipv6Short(groups: readonly number[]): string {
-  let best = -1
-  let bestLen = 1
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen) {
-      best = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = groups.map((g) => g.toString(16))
-  if (best < 0) return hex.join(':')
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`
+  return compressIPv6(groups)
 }
 
 const TOS_TEXT: string[] = Array.from({ length: 256 }, (_, tos) => {

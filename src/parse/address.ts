@@ -86,29 +86,32 @@ export function canonicalIPv6Bytes(b: Uint8Array, start: number, end: number): s
   if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0xffff) {
     return `::ffff:${words[6]! >> 8}.${words[6]! & 255}.${words[7]! >> 8}.${words[7]! & 255}`
   }
-  // §4.2: the longest run of two or more zero groups (the first of equal ones) becomes `::`.
-  let bestAt = -1
+  return compressIPv6(words)
+}
+
+/**
+ * RFC 5952 §4 text of eight 16-bit groups: lower-case hex without leading zeros, and the longest run
+ * of two or more zero groups (the first of equal ones) written `::`. No IPv4-mapped form (§5).
+ */
+export function compressIPv6(groups: ArrayLike<number>): string {
+  let best = -1
   let bestLen = 1
   for (let g = 0; g < 8; ) {
-    if (words[g] !== 0) {
+    if (groups[g] !== 0) {
       g++
       continue
     }
     let e = g
-    while (e < 8 && words[e] === 0) e++
+    while (e < 8 && groups[e] === 0) e++
     if (e - g > bestLen) {
-      bestAt = g
+      best = g
       bestLen = e - g
     }
     g = e
   }
-  const end1 = bestAt < 0 ? 8 : bestAt
-  let text = ''
-  for (let g = 0; g < end1; g++) text += g === 0 ? words[g]!.toString(16) : `:${words[g]!.toString(16)}`
-  if (bestAt < 0) return text
-  text += '::'
-  for (let g = bestAt + bestLen; g < 8; g++) text += g === bestAt + bestLen ? words[g]!.toString(16) : `:${words[g]!.toString(16)}`
-  return text
+  const hex = Array.from({ length: 8 }, (_, g) => groups[g]!.toString(16))
+  if (best < 0) return hex.join(':')
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`
 }
 
 /** Returns the canonical text of an IPv4 or IPv6 address, or '' when the text is neither. */
