@@ -54,6 +54,13 @@ export function latin1(b: Uint8Array, start: number, end: number): string {
   return Buffer.prototype.latin1Slice.call(b, start, end) as string
 }
 
+/** FNV-1a of b[start,end), as a signed 32-bit number (for slot tables, not for anything stored). */
+export function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193)
+  return h
+}
+
 /**
  * Remembers byte strings it decoded: syslog hosts, tags, log prefixes and interface names repeat on
  * almost every line, so most lookups cost a hash and a short byte comparison instead of a new string.
@@ -82,8 +89,7 @@ export class RecentText {
   get(b: Uint8Array, start: number, end: number): string {
     const n = end - start
     if (n === 0) return ''
-    let h = 0x811c9dc5
-    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193)
+    const h = hashBytes(b, start, end)
     const slot = (h ^ (h >>> 15)) & this.mask
     const key = this.keys[slot]
     if (key !== undefined && key.length === n) {

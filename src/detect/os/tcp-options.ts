@@ -2,6 +2,8 @@
 // RFC 9293 §3.1: kind 0 ends the list (the rest is padding), kind 1 is a one-byte NOP, every other
 // kind carries a length byte that counts the kind and length bytes themselves.
 
+import { hashBytes } from '../../parse/bytes.js'
+
 export const OPT_EOL = 0
 export const OPT_NOP = 1
 export const OPT_MSS = 2
@@ -130,8 +132,7 @@ export function decodeTcpOptionsAt(b: Uint8Array, start: number, end: number): D
     }
     i += len
   }
-  let h = 0x811c9dc5 ^ n
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ scratch[i]!, 0x01000193)
+  const h = hashBytes(scratch, 0, n)
   const slot = (h ^ (h >>> 13)) & (SLOTS - 1)
   const key = slotKeys[slot]
   if (key !== undefined && key.length === n) {
