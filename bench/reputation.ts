@@ -4,7 +4,8 @@
 //
 // Not a test: timings depend on the machine. The unit tests check the structure, not the speed.
 
-import { AutoDl, parseAutoDl } from '../src/config/auto-dl.js'
+import { AutoDl } from '../src/detect/auto-dl.js'
+import { parseAutoDl } from '../src/config/auto-dl.js'
 import { parseReputationList, Reputation } from '../src/config/reputation.js'
 import { formatIPv4 } from '../src/parse/address.js'
 import { PROTO_TCP } from '../src/parse/packet.js'

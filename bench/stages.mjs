@@ -5,8 +5,8 @@
 // the report from it. Runs the built code (dist/), as the CLI does. Run: node bench/stages.mjs FILE
 
 import { readFileSync, statSync } from 'node:fs'
-import { prepareEngine } from '../dist/analyze.js'
-import { Analyzer } from '../dist/detect/analyzer.js'
+import { compilePlan } from '../dist/config/plan.js'
+import { Detector } from '../dist/detect/detector.js'
 import { LineParser } from '../dist/parse/line.js'
 import { emptyPacket } from '../dist/parse/packet.js'
 import { buildReport, reportPart } from '../dist/report/build.js'
@@ -22,7 +22,7 @@ for (let s = 0; ; ) {
   s = nl + 1
 }
 const lines = spans.length / 2
-const engine = await prepareEngine({ config: { configFile: null, psadDir: null, overrides: {} }, since: null, until: null, fields: null, now: Date.now() })
+const plan = await compilePlan({ config: { configFile: null, psadDir: null, overrides: {} }, since: null, until: null, criteria: [], year: undefined, maxLineLength: 16384, now: Date.now() })
 const time = { year: undefined, reference: statSync(file).mtimeMs }
 
 function best(stage) {
@@ -40,22 +40,22 @@ const bytePass = best((b) => {
   return performance.now() - t0
 })
 const parseOnly = best((b, at) => {
-  const parser = new LineParser({ sidString: engine.settings.filters.sidString })
+  const parser = new LineParser({ sidString: plan.settings.filters.sidString })
   const pkt = emptyPacket()
   const t0 = performance.now()
   for (let k = 0; k < at.length; k += 2) if (typeof parser.parseBytes(b, at[k], at[k + 1], time, pkt) !== 'string') sink++
   return performance.now() - t0
 })
-let analyzer = null
+let detector = null
 const analysis = best((b, at) => {
-  analyzer = new Analyzer({ settings: engine.settings, signatures: engine.signatures?.index ?? null, fields: engine.fields, os: engine.os, lists: engine.lists })
+  detector = new Detector(plan)
   const where = () => file
   const t0 = performance.now()
-  for (let k = 0; k < at.length; k += 2) analyzer.lineBytes(b, at[k], at[k + 1], time, where)
+  for (let k = 0; k < at.length; k += 2) detector.lineBytes(b, at[k], at[k + 1], time, where)
   return performance.now() - t0
 })
 const t0 = performance.now()
-const report = buildReport({ parts: [reportPart(analyzer, engine.settings)], inputs: [] }, 'bench')
+const report = buildReport({ parts: [reportPart(detector, plan.settings)], inputs: [] }, 'bench')
 const build = performance.now() - t0
 sink += report.sources.length
 

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { analyze } from '../../src/analyze.js'
 import type { ConntrackMode } from '../../src/config/settings.js'
-import { analyzeRequest } from '../../src/cli/flags.js'
+import { batchRequest } from '../../src/cli/flags.js'
+import { runBatch } from '../../src/run/batch.js'
 import { systemClock } from '../../src/core/clock.js'
 import type { ReportV1 } from '../../src/report/model.js'
 
@@ -64,7 +64,7 @@ export async function runPortsleuth(o: PortsleuthRunOptions): Promise<{ report: 
     ...(o.fields === null ? {} : { fields: o.fields }),
     ...(o.icmpValidation ? {} : { 'no-icmp-validation': true }),
   }
-  const outcome = await analyze(analyzeRequest([o.input], flags, 'psad-diff', systemClock))
+  const outcome = await runBatch(batchRequest([o.input], flags, 'psad-diff', systemClock))
   if (outcome.problems.length > 0) throw new Error(outcome.problems.map((p) => p.message).join('; '))
   return { report: outcome.report, seconds: (performance.now() - t0) / 1000 }
 }

@@ -1,5 +1,6 @@
 import { Command, Errors } from '@oclif/core'
 import { EXIT, PortsleuthError } from '../core/errors.js'
+import type { BatchOutcome } from '../run/batch.js'
 
 // The only place errors become exit codes. Expected failures print `portsleuth: <message>` (and a
 // hint); anything else is a bug (exit 70) whose stack is shown only with DEBUG=portsleuth.
@@ -31,6 +32,16 @@ export abstract class BaseCommand extends Command {
   /** Prints a diagnostic line to stderr. */
   protected note(text: string): void {
     process.stderr.write(`portsleuth: ${text}\n`)
+  }
+
+  /** Prints what a batch run has to say on stderr: warnings (with --verbose), notes, input problems. */
+  protected batchNotes(outcome: BatchOutcome, verbose: boolean): void {
+    if (verbose) {
+      for (const w of outcome.plan.warnings) this.note(w)
+      if (outcome.plan.ignoredConfigKeys.length > 0) this.note(`configuration keys not used by portsleuth: ${outcome.plan.ignoredConfigKeys.join(', ')}`)
+    }
+    for (const n of outcome.notes) this.note(n)
+    for (const p of outcome.problems) this.note(p.message)
   }
 
   override async catch(err: Error & { exitCode?: number }): Promise<void> {

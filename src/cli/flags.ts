@@ -1,11 +1,13 @@
 import { Flags } from '@oclif/core'
-import type { AnalyzeRequest } from '../analyze.js'
 import type { ConfigRequest } from '../config/bundle.js'
 import type { ConntrackMode } from '../config/settings.js'
 import type { Clock } from '../core/clock.js'
 import { UsageError } from '../core/errors.js'
 import { FORMATS, type OutputRequest } from '../report/outputs.js'
-import { parseServer, type EnrichRequest } from '../respond/enrich-net.js'
+import { parsePacketFields } from '../report/packet-csv.js'
+import type { EnrichRequest } from '../respond/enrich-net.js'
+import { parseServer } from '../respond/server-address.js'
+import type { BatchRequest } from '../run/batch.js'
 import { DEFAULT_MAX_LINE } from '../sources/lines.js'
 
 // Flags shared by the commands that analyse logs (analyze, report), and their translation into the
@@ -89,20 +91,34 @@ export function configRequest(f: Record<string, unknown>): ConfigRequest {
   }
 }
 
-/** Builds the core request from parsed analysis flags. */
-export function analyzeRequest(files: string[], f: Record<string, unknown>, version: string, clock: Clock): AnalyzeRequest {
+/**
+ * Returns the packet criteria of the flags in the `--fields` language: `--fields` itself and the
+ * `field:criterion` items of `--csv-fields`, which filter packets for every output (counted as
+ * `fields`). Throws UsageError for a bad `--csv-fields`.
+ */
+export function packetCriteria(f: Record<string, unknown>): string[] {
+  const fields = opt<string>(f.fields)
+  const csv = opt<string>(f['csv-fields'])
+  const fromCsv = csv === undefined ? [] : parsePacketFields(csv).criteria.map((c) => `${c.field}:${c.text}`)
+  return [...(fields === undefined ? [] : [fields]), ...fromCsv]
+}
+
+/** Builds the batch request (analyze, report) from parsed analysis flags; `clock` gives the run's now. */
+export function batchRequest(files: string[], f: Record<string, unknown>, version: string, clock: Clock): BatchRequest {
   return {
+    plan: {
+      config: configRequest(f),
+      since: opt<string>(f.since) ?? null,
+      until: opt<string>(f.until) ?? null,
+      criteria: packetCriteria(f),
+      year: opt<number>(f.year),
+      maxLineLength: opt<number>(f['max-line-length']) ?? DEFAULT_MAX_LINE,
+      now: clock.now(),
+    },
     files,
     journal: f.journal === true,
-    config: configRequest(f),
-    since: opt<string>(f.since) ?? null,
-    until: opt<string>(f.until) ?? null,
-    year: opt<number>(f.year),
-    fields: opt<string>(f.fields) ?? null,
-    maxLineLength: opt<number>(f['max-line-length']) ?? DEFAULT_MAX_LINE,
     threads: opt<number>(f.threads),
     version,
-    clock,
   }
 }
 

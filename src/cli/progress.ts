@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import type { Clock } from '../core/clock.js'
 import type { Input } from '../sources/inputs.js'
-import type { RunProgress } from './run-analysis.js'
+import type { RunProgress } from '../run/batch.js'
 
 // A one-line progress display on stderr for long runs: bytes read of the total (compressed bytes for
 // gzip, so it matches the file sizes), accepted packets per second, and an ETA when the total is

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
-import { analysisFlags, analyzeRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
+import { analysisFlags, batchRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
 import { runProgress } from '../cli/progress.js'
 import { colourWanted } from '../report/colour.js'
-import { runToOutputs } from '../cli/run-analysis.js'
+import { runBatch } from '../run/batch.js'
 import { systemClock } from '../core/clock.js'
 import { EXIT, UsageError } from '../core/errors.js'
 import { networkEnricher } from '../respond/enrich-net.js'
@@ -38,19 +38,17 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
     const files = argv as string[]
     for (const f of files) if (f.startsWith('-') && f !== '-') throw new UsageError(`unknown option '${f}'`)
     const clock = systemClock
-    const req = analyzeRequest(files, flags, this.config.version, clock)
-    const enrich = networkEnricher(enrichRequest(flags))
-    const progress = runProgress(process.stderr, clock, flags.progress, process.env)
-    const { outcome, notes } = await runToOutputs(req, (id) => outputRequest(flags, id, colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })), async (report) => {
-      const { renderHtml } = await import('../report/html.js')
-      return renderHtml(report, { generatedAt: new Date(clock.now()).toISOString() })
-    }, progress, enrich)
-    if (flags.verbose) {
-      for (const w of outcome.warnings) this.note(w)
-      if (outcome.ignoredConfigKeys.length > 0) this.note(`configuration keys not used by portsleuth: ${outcome.ignoredConfigKeys.join(', ')}`)
-    }
-    for (const n of notes) this.note(n)
-    for (const p of outcome.problems) this.note(p.message)
+    const colour = colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })
+    const outcome = await runBatch(batchRequest(files, flags, this.config.version, clock), {
+      outputs: (id) => outputRequest(flags, id, colour),
+      html: async (report) => {
+        const { renderHtml } = await import('../report/html.js')
+        return renderHtml(report, { generatedAt: new Date(clock.now()).toISOString() })
+      },
+      progress: runProgress(process.stderr, clock, flags.progress, process.env),
+      enrich: networkEnricher(enrichRequest(flags)),
+    })
+    this.batchNotes(outcome, flags.verbose)
     if (outcome.problems.length > 0) this.exit(EXIT.input)
     const fail = flags['fail-on-dl']
     const levels = outcome.report.summary.dangerLevels

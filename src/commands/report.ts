@@ -1,10 +1,10 @@
 import { hostname } from 'node:os'
 import { Flags, type Interfaces } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
-import { analysisFlags, analyzeRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
+import { analysisFlags, batchRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
 import { runProgress } from '../cli/progress.js'
 import { colourWanted } from '../report/colour.js'
-import { runToOutputs } from '../cli/run-analysis.js'
+import { runBatch } from '../run/batch.js'
 import { systemClock } from '../core/clock.js'
 import { EXIT, UsageError } from '../core/errors.js'
 import { networkEnricher } from '../respond/enrich-net.js'
@@ -55,20 +55,19 @@ Exit 5: the mail could not be delivered (-o files are written first).`
     const mail = mailing ? await prepareMail(mailRequest(flags)) : null
     // The daily case: yesterday means the whole previous local day, not "yesterday 00:00 until now".
     const until = flags.until ?? (flags.since?.trim() === 'yesterday' ? 'today' : undefined)
-    const req = analyzeRequest(files, { ...flags, until }, this.config.version, clock)
-    const enrich = networkEnricher(enrichRequest(flags))
+    const req = batchRequest(files, { ...flags, until }, this.config.version, clock)
     const mailOnly = mailing && (flags.output ?? []).length === 0 && flags.format === undefined
     const html = memoHtml(clock.now())
-    const progress = runProgress(process.stderr, clock, flags.progress, process.env)
-    const { outcome, notes } = await runToOutputs(req, mailOnly ? null : (id) => outputRequest(flags, id, colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })), html, progress, enrich)
-    if (flags.verbose) {
-      for (const w of outcome.warnings) this.note(w)
-      if (outcome.ignoredConfigKeys.length > 0) this.note(`configuration keys not used by portsleuth: ${outcome.ignoredConfigKeys.join(', ')}`)
-    }
-    for (const n of notes) this.note(n)
-    for (const p of outcome.problems) this.note(p.message)
+    const colour = colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })
+    const outcome = await runBatch(req, {
+      outputs: mailOnly ? null : (id) => outputRequest(flags, id, colour),
+      html,
+      progress: runProgress(process.stderr, clock, flags.progress, process.env),
+      enrich: networkEnricher(enrichRequest(flags)),
+    })
+    this.batchNotes(outcome, flags.verbose)
     if (mail !== null) {
-      const { since, until: end } = outcome.settings.filters
+      const { since, until: end } = outcome.plan.settings.filters
       const parts = { text: renderText(outcome.report, { top: flags.top }), html: await html(outcome.report) }
       const message = reportMail(mail, parts, { since, until: end, now: clock.now(), report: outcome.report, inputErrors: outcome.problems.length })
       await sendReportMail(mail.smtp, message)

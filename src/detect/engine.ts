@@ -1,4 +1,4 @@
-import { AutoDl, type AutoDlEntry } from '../config/auto-dl.js'
+import { AutoDl, type AutoDlEntry } from './auto-dl.js'
 import type { Reputation } from '../config/reputation.js'
 import type { SnortRuleDl } from '../config/snort-rule-dl.js'
 import type { SnortRuleInfo } from '../config/snort-rules.js'

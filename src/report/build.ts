@@ -3,13 +3,13 @@ import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/c
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
 import { keyText, NO_RARE, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
-import { MAX_SAMPLES, type Analyzer, type MalformedSample } from '../detect/analyzer.js'
+import { MAX_SAMPLES, type Detector, type MalformedSample } from '../detect/detector.js'
 import { MAX_LABELS, type Totals } from '../detect/engine.js'
 import { mergeTallies, type TallyEntry } from '../detect/tally.js'
 import { flagsText } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
 import { isoUtc } from '../parse/time.js'
-import type { InputReport } from '../pipeline.js'
+import type { InputReport } from '../sources/read.js'
 import {
   SCHEMA_VERSION,
   type DestinationV1, type FindingV1, type ReportV1, type SignatureHitV1, type SourceV1, type TimelineV1, type TopPortV1, type TopSignatureV1,
@@ -242,7 +242,7 @@ function timeline(rows: Map<number, number[]>): TimelineV1 {
 }
 
 /**
- * What one analyzer contributes to a report, as plain data (it crosses threads): run-wide counters,
+ * What one detector contributes to a report, as plain data (it crosses threads): run-wide counters,
  * and the finished records of its listed sources. A run is one part, or several whose sources are
  * disjoint (each thread of a parallel run analyses the lines of its share of the sources).
  */
@@ -269,11 +269,11 @@ export interface ReportPart {
 }
 
 /**
- * The report part of an analyzer. `tcpOptionsSeen` is the whole run's (whether any part saw TCP
- * options decides the Masscan finding); it defaults to this analyzer's own.
+ * The report part of a detector. `tcpOptionsSeen` is the whole run's (whether any part saw TCP
+ * options decides the Masscan finding); it defaults to this detector's own.
  */
-export function reportPart(analyzer: Analyzer, settings: Settings, tcpOptionsSeen = analyzer.engine.totals.tcpOptionsSeen): ReportPart {
-  const engine = analyzer.engine
+export function reportPart(detector: Detector, settings: Settings, tcpOptionsSeen = detector.engine.totals.tcpOptionsSeen): ReportPart {
+  const engine = detector.engine
   const t = engine.totals
   const min = Math.max(1, settings.detection.minDangerLevel)
   const sources: SourceV1[] = []
@@ -283,9 +283,9 @@ export function reportPart(analyzer: Analyzer, settings: Settings, tcpOptionsSee
     if (s.dl >= min) sources.push(source(s, settings, tcpOptionsSeen, engine.os, engine.base))
   }
   return {
-    linesRead: analyzer.linesRead,
-    skipped: [...analyzer.skipped],
-    malformed: analyzer.malformed.map((m) => ({ ...m })),
+    linesRead: detector.linesRead,
+    skipped: [...detector.skipped],
+    malformed: detector.malformed.map((m) => ({ ...m })),
     packets: t.packets,
     firstSeen: t.firstSeen,
     lastSeen: t.lastSeen,

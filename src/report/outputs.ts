@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { UsageError } from '../core/errors.js'
-import type { PacketSink } from '../detect/analyzer.js'
+import type { PacketSink } from '../detect/detector.js'
 import { parseCsvTable, renderCsv, type CsvTableChoice } from './csv.js'
 import { DshieldWriter } from './dshield.js'
 import { renderJsonChunks } from './json.js'
@@ -110,11 +110,6 @@ export class Outputs {
       throw err
     }
     return new Outputs(opened, req)
-  }
-
-  /** The `--csv-fields` criteria, which filter packets for every output (counted as `fields`). */
-  packetCriteria(): ReturnType<typeof parsePacketFields>['criteria'] {
-    return this.req.csvFields === undefined ? [] : parsePacketFields(this.req.csvFields).criteria
   }
 
   /** A sink for the pipeline when a streaming output is open, else null. */

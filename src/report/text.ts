@@ -1,4 +1,4 @@
-import { whoisHighlights } from '../respond/enrich-text.js'
+import { whoisHighlights } from './whois-highlights.js'
 import { ansiPalette, plainPalette, type Palette } from './colour.js'
 import type { ReportV1, SourceV1 } from './model.js'
 import { terminalSafe } from './sanitize.js'

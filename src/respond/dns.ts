@@ -1,6 +1,6 @@
 import { Resolver } from 'node:dns/promises'
 import ipaddr from 'ipaddr.js'
-import type { HostPort } from './enrich-net.js'
+import type { HostPort } from './server-address.js'
 
 // Reverse DNS through a Resolver of our own: the system's resolv.conf servers, or the one given by
 // --dns-server. Never the process-wide dns.setServers, which would redirect every other lookup too.

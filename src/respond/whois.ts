@@ -1,5 +1,5 @@
 import { lookup } from 'whois'
-import type { HostPort } from './enrich-net.js'
+import type { HostPort } from './server-address.js'
 
 // whois of an address over the `whois` package (RFC 3912: one query line over TCP, answer until the
 // server closes). Without --whois-server we ask ARIN, as psad's bundled client does, and follow one

@@ -16,6 +16,12 @@ export interface ReadStats {
   mtime: number | null
 }
 
+/** How one input went: what was read, how many lines, and the error that stopped it (null: none). */
+export interface InputReport extends ReadStats {
+  lines: number
+  error: string | null
+}
+
 export interface ReadHooks {
   /** Called with the input's mtime (or null) before the first chunk. */
   onStart?(stats: ReadStats): void

@@ -3,8 +3,8 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, test } from 'vitest'
 import { formatBytes, Progress, progressWanted, runProgress, totalBytes, type ProgressStream } from '../../src/cli/progress.js'
-import { analyzeRequest, outputRequest } from '../../src/cli/flags.js'
-import { runToOutputs, type RunProgress } from '../../src/cli/run-analysis.js'
+import { batchRequest, outputRequest } from '../../src/cli/flags.js'
+import { runBatch, type RunProgress } from '../../src/run/batch.js'
 import { fixedClock, type Clock } from '../../src/core/clock.js'
 import { ROOT, tempDir } from '../helpers/cli.js'
 
@@ -106,7 +106,7 @@ describe('totals and wiring', () => {
     expect(await totalBytes([{ kind: 'journal', since: null, until: null }])).toBeNull()
     expect(await totalBytes([{ kind: 'file', path: path.join(dir, 'missing') }])).toBeNull()
   })
-  test('runToOutputs feeds raw bytes and lines, and stops the display before the report is written', async () => {
+  test('runBatch feeds raw bytes and lines, and stops the display before the report is written', async () => {
     const out = path.join(dir, 'wired.json')
     const seen = { inputs: 0, bytes: 0, lines: 0, stoppedBeforeReport: false }
     const progress: RunProgress = {
@@ -116,8 +116,8 @@ describe('totals and wiring', () => {
       stop: () => void (seen.stoppedBeforeReport = !existsSync(out)),
     }
     const clock = fixedClock(Date.UTC(2026, 10, 23))
-    const req = analyzeRequest([SAMPLE], {}, 'test', clock)
-    const { outcome } = await runToOutputs(req, (id) => outputRequest({ output: [out] }, id), async () => '', progress)
+    const req = batchRequest([SAMPLE], {}, 'test', clock)
+    const outcome = await runBatch(req, { outputs: (id) => outputRequest({ output: [out] }, id), progress })
     expect(seen).toEqual({ inputs: 1, bytes: statSync(SAMPLE).size, lines: outcome.report.summary.linesRead, stoppedBeforeReport: true })
     expect(existsSync(out)).toBe(true)
   })

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, test } from 'vitest'
 import { generateCorpus } from '../../bench/corpus.js'
-import { defaultThreads } from '../../src/pipeline.js'
+import { defaultThreads } from '../../src/run/analysis.js'
 import { cli, tempDir } from '../helpers/cli.js'
 import { tcpLine } from '../helpers/lines.js'
 

@@ -1,9 +1,8 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { analyze } from '../../src/analyze.js'
+import { runBatch } from '../../src/run/batch.js'
 import type { ConfigOverrides } from '../../src/config/bundle.js'
-import { fixedClock } from '../../src/core/clock.js'
 import type { ReportV1 } from '../../src/report/model.js'
 
 // The golden cases: every capture in test/fixtures/captures with default settings, plus variants
@@ -35,17 +34,20 @@ export function goldenCases(): GoldenCase[] {
 
 /** Analyses a golden case like `portsleuth analyze --year 2026 --format json` and normalises volatile values. */
 export async function goldenReport(c: GoldenCase): Promise<ReportV1> {
-  const outcome = await analyze({
+  const outcome = await runBatch({
+    plan: {
+      config: { configFile: null, psadDir: null, overrides: c.overrides },
+      since: null,
+      until: null,
+      criteria: [],
+      year: 2026,
+      maxLineLength: 16384,
+      now: Date.UTC(2026, 10, 22, 12),
+    },
     files: [path.join(CAPTURES, c.capture)],
     journal: false,
-    config: { configFile: null, psadDir: null, overrides: c.overrides },
-    since: null,
-    until: null,
-    year: 2026,
-    fields: null,
-    maxLineLength: 16384,
+    threads: undefined,
     version: '0.0.0-test',
-    clock: fixedClock(Date.UTC(2026, 10, 22, 12)),
   })
   const r = outcome.report
   return { ...r, inputs: r.inputs.map((i) => ({ ...i, name: path.basename(i.name) })) }

@@ -1,5 +1,5 @@
 import { defaultSettings, type Settings } from '../../src/config/settings.js'
-import { Analyzer } from '../../src/detect/analyzer.js'
+import { bareDetectionPlan, Detector } from '../../src/detect/detector.js'
 import type { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
@@ -45,14 +45,14 @@ export function protoLine(o: { src?: string; dst?: string; proto: number; time?:
   return `${head(o.time ?? 'Nov 22 10:00:00', 'DROP ')}IN=eth0 OUT= SRC=${o.src ?? '203.0.113.5'} DST=${o.dst ?? '192.0.2.1'} LEN=20 TOS=0x00 PREC=0x00 TTL=50 ID=${++seq % 65536} PROTO=${o.proto} `
 }
 
-/** Runs lines through a fresh analyzer (no signatures unless given) and returns the report. */
+/** Runs lines through a fresh detector (no signatures unless given) and returns the report. */
 export function analyzeLines(lines: readonly string[], tweak?: (s: Settings) => void, signatures: SignatureIndex | null = null): ReportV1 {
   const settings = defaultSettings()
   tweak?.(settings)
-  const analyzer = new Analyzer({ settings, signatures })
+  const detector = new Detector(bareDetectionPlan(settings, { signatures: signatures === null ? null : { index: signatures } }))
   const time = { year: 2026, reference: Date.UTC(2026, 10, 22) }
-  lines.forEach((l, i) => analyzer.line(l, time, () => `test:${i + 1}`))
-  return buildReport({ parts: [reportPart(analyzer, settings)], inputs: [] }, 'test')
+  lines.forEach((l, i) => detector.line(l, time, () => `test:${i + 1}`))
+  return buildReport({ parts: [reportPart(detector, settings)], inputs: [] }, 'test')
 }
 
 /** The danger level of one source in a report, 0 when it is not listed. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { enrichRequest } from '../../src/cli/flags.js'
 import { UsageError } from '../../src/core/errors.js'
-import { parseServer } from '../../src/respond/enrich-net.js'
+import { parseServer } from '../../src/respond/server-address.js'
 
 describe('parseServer', () => {
   test.each([

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { cleanName, cleanNote, cleanWhois, MAX_WHOIS_CHARS, whoisHighlights } from '../../src/respond/enrich-text.js'
+import { cleanName, cleanNote, cleanWhois, MAX_WHOIS_CHARS } from '../../src/respond/enrich-text.js'
+import { whoisHighlights } from '../../src/report/whois-highlights.js'
 
 describe('cleanWhois', () => {
   test('CRLF and CR become LF, tabs are expanded, trailing space and blank runs go', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { AutoDl, parseAutoDl } from '../../src/config/auto-dl.js'
+import { AutoDl } from '../../src/detect/auto-dl.js'
+import { parseAutoDl } from '../../src/config/auto-dl.js'
 import { ConfigError } from '../../src/core/errors.js'
 import { canonicalIP, parseIPv4, parseNetwork, type Network } from '../../src/parse/address.js'
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../../src/parse/packet.js'

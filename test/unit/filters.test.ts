@@ -3,7 +3,7 @@ import { parsePsadConf, resolveEntries } from '../../src/config/psad-conf.js'
 import { applyConf } from '../../src/config/schema.js'
 import type { Settings } from '../../src/config/settings.js'
 import { UsageError } from '../../src/core/errors.js'
-import { Analyzer } from '../../src/detect/analyzer.js'
+import { bareDetectionPlan, Detector } from '../../src/detect/detector.js'
 import { parseFields } from '../../src/detect/fields.js'
 import { parseNetwork } from '../../src/parse/address.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
@@ -16,9 +16,9 @@ function run(lines: string[], conf = '', fields = '', tweak?: (s: Settings) => v
   const settings = defaultSettings()
   if (conf !== '') applyConf(settings, resolveEntries(parsePsadConf(conf, 'test.conf')))
   tweak?.(settings)
-  const analyzer = new Analyzer({ settings, fields: fields === '' ? [] : parseFields(fields) })
-  lines.forEach((l, i) => analyzer.line(l, { year: 2026, reference: 0 }, () => `t:${i}`))
-  return buildReport({ parts: [reportPart(analyzer, settings)], inputs: [] }, 't')
+  const detector = new Detector(bareDetectionPlan(settings, { criteria: fields === '' ? [] : parseFields(fields) }))
+  lines.forEach((l, i) => detector.line(l, { year: 2026, reference: 0 }, () => `t:${i}`))
+  return buildReport({ parts: [reportPart(detector, settings)], inputs: [] }, 't')
 }
 
 describe('psad filters (psad test suite cases 55-59, 68)', () => {

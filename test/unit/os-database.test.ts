@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { BUNDLED_OS_DATABASE, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses } from '../../src/detect/os/index.js'
+import { BUNDLED_OS_DATABASE, loadOsDatabase } from '../../src/config/os-files.js'
+import { explainSyn, newOsState, observeSyn, osGuesses } from '../../src/detect/os/index.js'
 import { LineParser } from '../../src/parse/line.js'
 import type { Packet } from '../../src/parse/packet.js'
 

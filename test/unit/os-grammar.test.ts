@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
-import { loadOsDatabase } from '../../src/detect/os/database.js'
+import { loadOsDatabase } from '../../src/config/os-files.js'
 import { parseP0f } from '../../src/detect/os/p0f-grammar.js'
 import { parsePosf } from '../../src/detect/os/posf-grammar.js'
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
-import { BUNDLED_OS_DATABASE, compileOsDatabase, explainSyn, loadOsDatabase, newOsState, observeSyn, osGuesses, posfValues, verdicts, type OsDatabase } from '../../src/detect/os/index.js'
+import { BUNDLED_OS_DATABASE, loadOsDatabase } from '../../src/config/os-files.js'
+import { compileOsDatabase, explainSyn, newOsState, observeSyn, osGuesses, posfValues, verdicts, type OsDatabase } from '../../src/detect/os/index.js'
 import { LineParser } from '../../src/parse/line.js'
 import { emptyPacket, type Packet, PROTO_TCP, SYN } from '../../src/parse/packet.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseTimeSpec } from '../../src/cli/timespec.js'
+import { parseTimeSpec } from '../../src/config/timespec.js'
 import { syslogTime } from '../../src/parse/time.js'
 
 // TZ=UTC for the whole suite (vitest.config.ts), so local time equals UTC here.

@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url'
 import { parseP0f } from './p0f-grammar.js'
 import { P0fIndex } from './p0f-index.js'
 import { parsePosf } from './posf-grammar.js'
 import type { P0fEntry, PosfEntry } from './types.js'
-import { readConfigText } from '../../config/read-text.js'
 
 /** Files of each kind, in load order (which breaks ties between equally good matches). */
 export interface OsDatabaseFiles {
@@ -25,12 +23,6 @@ export interface OsDatabase {
   readonly posfEntries: readonly PosfEntry[]
   /** Problems that did not stop loading, each naming file:line. */
   readonly warnings: readonly string[]
-}
-
-/** The databases shipped with portsleuth (scanner signatures live here: load them always). */
-export const BUNDLED_OS_DATABASE: OsDatabaseFiles = {
-  p0f: [fileURLToPath(new URL('../../../signatures/os/portsleuth.fp', import.meta.url))],
-  posf: [fileURLToPath(new URL('../../../signatures/os/portsleuth.posf', import.meta.url))],
 }
 
 /** Builds a database from file texts; throws ConfigError naming file:line on any syntax error. */
@@ -60,15 +52,4 @@ export function compileOsDatabase(
     posfEntries,
     warnings,
   }
-}
-
-async function read(file: string): Promise<{ file: string; text: string }> {
-  return { file, text: await readConfigText(file, 'OS fingerprint file') }
-}
-
-/** Reads and compiles p0f (pf.os) and posf files; throws ConfigError on an unreadable file or bad line. */
-export async function loadOsDatabase(files: OsDatabaseFiles, opts: OsDatabaseOptions = {}): Promise<OsDatabase> {
-  const p0f = await Promise.all(files.p0f.map(read))
-  const posf = await Promise.all(files.posf.map(read))
-  return compileOsDatabase({ p0f, posf }, opts)
 }

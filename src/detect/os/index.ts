@@ -1,7 +1,7 @@
 // Passive OS fingerprinting of SYNs: p0f v2 (pf.os) signatures when options are logged, posf
-// otherwise. The engine loads a database once, keeps one OsState per source, calls observeSyn for
+// otherwise. A run compiles a database once (loaded by config/os-files.ts), keeps one OsState per source, calls observeSyn for
 // every TCP packet with SYN set and ACK clear, and asks osGuesses when it builds the report.
-export { BUNDLED_OS_DATABASE, compileOsDatabase, loadOsDatabase } from './database.js'
+export { compileOsDatabase } from './database.js'
 export type { OsDatabase, OsDatabaseFiles, OsDatabaseOptions } from './database.js'
 export { explainSyn, newOsState, observeSyn, osGuesses, verdicts } from './fingerprint.js'
 export { posfValues } from './posf-match.js'

@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { EngineRequest } from '../../analyze.js'
-import type { Settings } from '../../config/settings.js'
-import { InternalError, UsageError } from '../../core/errors.js'
-import type { Analyzer } from '../../detect/analyzer.js'
-import { reportPart, type ReportPart } from '../../report/build.js'
-import type { Input, InputProblem } from '../inputs.js'
-import { PartReader, readInputs, type ChunkForward, type InputReport, type LineOptions, type ReadHooks } from './part.js'
+import type { Plan, PlanRequest } from '../config/plan.js'
+import { InternalError, UsageError } from '../core/errors.js'
+import type { Detector } from '../detect/detector.js'
+import { reportPart, type ReportPart } from '../report/build.js'
+import type { Input } from '../sources/inputs.js'
+import { Driver, type ChunkForward, type DriverHooks } from './driver.js'
+import { readAll, type ReadOutcome } from './read-all.js'
 import type { FromWorker, ToWorker } from './worker.js'
 
 // A run with threads: this thread reads every input once (gzip inflated by zlib off this thread),
 // analyses part 0 and hands every chunk to the worker threads, which analyse the other parts (see
-// part.ts). When all have read every line, they agree on the one run-wide fact a source's record
+// line-feed.ts). When all have read every line, they agree on the one run-wide fact a source's record
 // depends on (whether any TCP options were logged), and each builds the records of its sources.
 
 const WORKER = new URL('./worker.js', import.meta.url)
@@ -30,11 +30,6 @@ const MAX_IN_FLIGHT = 8
 /** True when the compiled worker script exists (not when running from TypeScript sources, e.g. in tests). */
 export function threadsAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER))
-}
-
-/** What a worker builds its engine from, and how it reads lines. */
-export interface JobOptions extends LineOptions {
-  engine: EngineRequest
 }
 
 class Mailbox {
@@ -109,15 +104,20 @@ class Helper {
   }
 }
 
-/** Runs the analysis in `threads` parts (this thread and threads − 1 workers) and returns every part. */
+/**
+ * Runs the analysis in `threads` parts (this thread with `detector`, and threads − 1 workers that
+ * compile the same plan) and returns every part.
+ */
 export async function runParts(
+  plan: Plan,
   inputs: readonly Input[],
   threads: number,
-  job: JobOptions,
-  local: { analyzer: Analyzer; settings: Settings; hooks: ReadHooks },
-): Promise<{ parts: ReportPart[]; inputs: InputReport[]; problems: InputProblem[] }> {
+  detector: Detector,
+  hooks: DriverHooks & { onRawBytes?: ((n: number) => void) | null },
+): Promise<ReadOutcome & { parts: ReportPart[] }> {
   const helpers = Array.from({ length: threads - 1 }, () => new Helper())
-  helpers.forEach((h, k) => h.send({ type: 'start', job, share: { index: k + 1, count: threads } }))
+  const request: PlanRequest = plan.request
+  helpers.forEach((h, k) => h.send({ type: 'start', plan: request, share: { index: k + 1, count: threads } }))
   const forward: ChunkForward = {
     begin: (name, mtime) => helpers.forEach((h) => h.send({ type: 'begin', name, mtime })),
     chunk: (chunk) => {
@@ -127,17 +127,17 @@ export async function runParts(
     end: () => helpers.forEach((h) => h.send({ type: 'end' })),
   }
   try {
-    const reader = new PartReader(local.analyzer, { index: 0, count: threads }, job)
-    const read = await readInputs(inputs, reader, local.hooks, forward)
+    const driver = new Driver(detector, { index: 0, count: threads }, plan.request, { ...hooks, forward })
+    const read = await readAll(inputs, driver, hooks.onRawBytes ?? null)
     for (const h of helpers) h.send({ type: 'finish' })
-    let tcpOptionsSeen = local.analyzer.engine.totals.tcpOptionsSeen
+    let tcpOptionsSeen = detector.engine.totals.tcpOptionsSeen
     for (const h of helpers) {
       // Every worker must have read every line before any is told to build.
       const seen = (await h.box.take('read')).tcpOptionsSeen
       tcpOptionsSeen ||= seen
     }
     for (const h of helpers) h.send({ type: 'build', tcpOptionsSeen })
-    const parts = [reportPart(local.analyzer, local.settings, tcpOptionsSeen)]
+    const parts = [reportPart(detector, plan.settings, tcpOptionsSeen)]
     for (const h of helpers) parts.push((await h.box.take('part')).part)
     return { parts, ...read }
   } finally {

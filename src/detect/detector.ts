@@ -19,14 +19,26 @@ export interface MalformedSample {
 
 export const MAX_SAMPLES = 20
 
-/** What an analysis runs with besides its settings; everything optional defaults to "none". */
-export interface AnalyzerParts {
-  settings: Settings
-  signatures?: SignatureIndex | null
-  fields?: readonly FieldCriterion[]
-  os?: OsDatabase | null
-  lists?: DetectionLists
+/** What detection runs with: settings, packet criteria, signatures, OS fingerprints and lists (a run's Plan is one). */
+export interface DetectionPlan {
+  readonly settings: Settings
+  /** Packet criteria (`--fields`): a packet must pass them all. */
+  readonly criteria: readonly FieldCriterion[]
+  readonly signatures: { readonly index: SignatureIndex } | null
+  readonly os: OsDatabase | null
+  readonly lists: DetectionLists
+}
+
+/** Returns a DetectionPlan of `settings` with nothing else (tests, tools); `more` fills in the rest. */
+export function bareDetectionPlan(settings: Settings, more: Partial<DetectionPlan> = {}): DetectionPlan {
+  return { settings, criteria: [], signatures: null, os: null, lists: NO_LISTS, ...more }
+}
+
+/** Who hears what a detector finds while it runs. */
+export interface DetectorHooks {
+  /** A source's danger level went up. */
   onEvent?: ((e: DangerEvent) => void) | null
+  /** Every accepted packet, in input order (per-packet outputs). */
   sink?: PacketSink | null
 }
 
@@ -38,7 +50,7 @@ export type PacketSink = (pkt: Packet) => void
  * skip reason ('not-firewall', 'malformed', 'too-long', 'non-ip', a filter reason, 'signature-dl0').
  * Invariant: linesRead === engine.totals.packets + Σ skipped.
  */
-export class Analyzer {
+export class Detector {
   readonly engine: EngineState
   linesRead = 0
   readonly skipped = new Map<string, number>()
@@ -49,14 +61,13 @@ export class Analyzer {
   /** The one packet every line is parsed into: nothing keeps a packet after it was processed. */
   private readonly scratch = emptyPacket()
 
-  constructor(parts: AnalyzerParts) {
-    const { settings } = parts
-    const lists = parts.lists ?? NO_LISTS
+  constructor(plan: DetectionPlan, hooks: DetectorHooks = {}) {
+    const { settings, lists } = plan
     this.parser = new LineParser({ sidString: settings.filters.sidString })
     const snortRules = lists.snortRules
-    this.filter = new PacketFilter(settings.filters, settings.detection, parts.fields ?? [], (sid) => snortRules?.has(sid) ?? false)
-    this.engine = createEngine(settings.detection, parts.signatures ?? null, parts.os ?? null, parts.onEvent ?? null, lists)
-    this.sink = parts.sink ?? null
+    this.filter = new PacketFilter(settings.filters, settings.detection, plan.criteria, (sid) => snortRules?.has(sid) ?? false)
+    this.engine = createEngine(settings.detection, plan.signatures?.index ?? null, plan.os, hooks.onEvent ?? null, lists)
+    this.sink = hooks.sink ?? null
   }
 
   private skip(reason: string): void {

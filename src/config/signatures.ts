@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import { ConfigError } from '../../core/errors.js'
-import { parseSignatures, type GrammarOptions } from './grammar.js'
-import { SignatureIndex } from './signature-index.js'
-import type { Signature } from './types.js'
-import { readConfigText } from '../../config/read-text.js'
+import { ConfigError } from '../core/errors.js'
+import { parseSignatures, type GrammarOptions } from '../detect/signatures/grammar.js'
+import { SignatureIndex } from '../detect/signatures/signature-index.js'
+import type { Signature } from '../detect/signatures/types.js'
+import { readConfigText } from './read-text.js'
 
 /** The signature set shipped with portsleuth. */
-export const BUNDLED_SIGNATURES = fileURLToPath(new URL('../../../signatures/portsleuth.sig', import.meta.url))
+export const BUNDLED_SIGNATURES = fileURLToPath(new URL('../../signatures/portsleuth.sig', import.meta.url))
 
 export interface SignatureSet {
   files: string[]
