@@ -80,10 +80,41 @@ const FORMAT: Record<string, (s: Settings) => string> = {
   POSF_FILE: (s) => s.files.posf ?? 'bundled',
   REPUTATION_FEEDS_DIR: (s) => file(s.files.reputationFeedsDir),
   ENABLE_REPUTATION_FEEDS: (s) => yn(s.reputation.enabled),
+  EMAIL_ADDRESSES: (s) => list(s.alerts.emailAddresses),
+  EMAIL_ALERT_DANGER_LEVEL: (s) => String(s.alerts.emailDangerLevel),
+  EMAIL_LIMIT: (s) => String(s.alerts.emailLimit),
+  ENABLE_EMAIL_LIMIT_PER_DST: (s) => yn(s.alerts.emailLimitPerDst),
+  EMAIL_LIMIT_STATUS_MSG: (s) => yn(s.alerts.emailLimitStatusMsg),
+  EMAIL_THROTTLE: (s) => String(s.alerts.emailThrottle),
+  ALERTING_METHODS: (s) => (s.alerts.email && s.alerts.syslog ? 'ALL' : [s.alerts.email ? '' : 'noemail', s.alerts.syslog ? '' : 'nosyslog'].filter((w) => w !== '').join(',')),
+  SYSLOG_IDENTITY: (s) => s.alerts.syslogIdentity,
+  SYSLOG_FACILITY: (s) => `LOG_${s.alerts.syslogFacility.toUpperCase()}`,
+  SYSLOG_PRIORITY: (s) => `LOG_${s.alerts.syslogPriority.toUpperCase()}`,
+  ENABLE_SIG_MSG_SYSLOG: (s) => yn(s.alerts.signatureSyslog),
+  SIG_MSG_SYSLOG_THRESHOLD: (s) => String(s.alerts.signatureSyslogMax),
+  MAIL_ALERT_PREFIX: (s) => s.alerts.mailAlertPrefix,
+  MAIL_STATUS_PREFIX: (s) => s.alerts.mailStatusPrefix,
+  ENABLE_EXT_SCRIPT_EXEC: (s) => yn(s.alerts.externalScript !== null),
+  EXTERNAL_SCRIPT: (s) => s.alerts.externalScript ?? 'NONE',
+  EXEC_EXT_SCRIPT_PER_ALERT: (s) => yn(s.alerts.externalScriptPerAlert),
+  ENABLE_DNS_LOOKUPS: (s) => yn(s.alerts.dns),
+  ENABLE_WHOIS_LOOKUPS: (s) => yn(s.alerts.whois),
+  WHOIS_TIMEOUT: (s) => String(s.alerts.whoisTimeout),
+  ENABLE_AUTO_IDS: (s) => yn(s.blocking.enabled),
+  AUTO_IDS_DANGER_LEVEL: (s) => String(s.blocking.dangerLevel),
+  AUTO_BLOCK_TIMEOUT: (s) => String(s.blocking.timeouts[0]),
+  ENABLE_AUTO_IDS_REGEX: (s) => yn(s.blocking.prefixRegex !== null),
+  AUTO_BLOCK_REGEX: (s) => s.blocking.prefixRegex?.source ?? 'NONE',
+  ENABLE_AUTO_IDS_EMAILS: (s) => yn(s.blocking.emails),
+  TCPWRAPPERS_BLOCK_METHOD: (s) => yn(s.blocking.tcpWrappers),
+  ETC_HOSTS_DENY_FILE: (s) => s.blocking.hostsDenyFile,
+  ENABLE_EXT_BLOCK_SCRIPT_EXEC: (s) => yn(s.blocking.externalScript !== null),
+  EXTERNAL_BLOCK_SCRIPT: (s) => s.blocking.externalScript ?? 'NONE',
 }
 for (let i = 0; i < 5; i++) {
   FORMAT[`DANGER_LEVEL${i + 1}`] = (s) => String(s.detection.dangerLevels[i])
   FORMAT[`DL${i + 1}_UNIQUE_HOSTS`] = (s) => String(s.detection.uniqueHosts[i])
+  FORMAT[`AUTO_BLOCK_DL${i + 1}_TIMEOUT`] = (s) => String(s.blocking.timeouts[i])
 }
 
 /** Settings portsleuth has and psad.conf does not, changed only by flags. */
@@ -116,6 +147,10 @@ export function effectiveSettings(s: Settings, prov: Provenance, extras: ShowExt
     const value = FORMAT[key]?.(s) ?? s.vars[key] ?? ''
     rows.push({ key, value, origin: prov.get(key) })
   }
+  s.blocking.chains.forEach((c, i) => {
+    const key = `IPT_AUTO_CHAIN${i + 1}`
+    rows.push({ key, value: `${c.target}, ${c.direction}, ${c.table}, ${c.fromChain}, ${c.jumpPosition}, ${c.toChain}, ${c.rulePosition}`, origin: prov.get(key) })
+  })
   for (const [key, fmt] of Object.entries(EXTRA)) rows.push({ key, value: fmt(s, extras), origin: prov.get(key) })
   return rows
 }

@@ -1,40 +1,14 @@
 import path from 'node:path'
-import { at, ConfigError } from '../core/errors.js'
+import { ConfigError } from '../core/errors.js'
 import { protoNumber } from '../parse/protocols.js'
+import { AUTO_CHAIN_KEY, autoChains, DAEMON_KEYS } from './daemon-keys.js'
+import { fail, int, list, none, yesNo, type Apply } from './conf-values.js'
 import type { ConfEntry } from './psad-conf.js'
 import { parseReputationFeed } from './reputation.js'
 import type { DataFiles, PortRule, Settings } from './settings.js'
 
 // The psad.conf keys portsleuth acts on, each bound to the setting it changes. Keys not listed here are
 // accepted (see psad-keys.ts) and reported by `config check` as ignored.
-
-type Apply = (s: Settings, value: string, e: ConfEntry, all: readonly ConfEntry[]) => void
-
-function fail(e: ConfEntry, expected: string): never {
-  throw new ConfigError(at(e.file, e.line, `invalid value '${e.value}' for ${e.key}: expected ${expected}`))
-}
-
-function int(e: ConfEntry, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\d+$/.test(e.value)) fail(e, `a whole number ${min}-${max}`)
-  const n = Number(e.value)
-  if (n < min || n > max) fail(e, `a whole number ${min}-${max}`)
-  return n
-}
-
-function yesNo(e: ConfEntry): boolean {
-  const v = e.value.toUpperCase()
-  if (v === 'Y') return true
-  if (v === 'N') return false
-  return fail(e, 'Y or N')
-}
-
-function none(value: string): boolean {
-  return value === '' || value.toUpperCase() === 'NONE'
-}
-
-function list(value: string): string[] {
-  return none(value) ? [] : value.split(',').map((s) => s.trim()).filter((s) => s !== '')
-}
 
 /** Parses psad's IGNORE_PORTS (`tcp/61000-61356, udp/53`); throws ConfigError for a bad item. */
 export function parsePortRules(value: string, e: ConfEntry): PortRule[] {
@@ -160,6 +134,7 @@ export const BOUND_KEYS: Readonly<Record<string, Apply>> = {
   HTTP_PORTS: signatureVar,
   SHELLCODE_PORTS: signatureVar,
   ORACLE_PORTS: signatureVar,
+  ...DAEMON_KEYS,
 }
 
 /** Applies resolved psad.conf entries to settings; returns the keys that were present but not acted on. */
@@ -167,7 +142,7 @@ export function applyConf(settings: Settings, resolved: Map<string, ConfEntry[]>
   const ignored: string[] = []
   const all = [...resolved.values()].flat()
   for (const [key, entries] of resolved) {
-    const apply = BOUND_KEYS[key]
+    const apply = BOUND_KEYS[key] ?? (AUTO_CHAIN_KEY.test(key) ? autoChains : undefined)
     const first = entries[0]!
     if (apply === undefined) ignored.push(key)
     else apply(settings, first.value, first, all)

@@ -85,8 +85,77 @@ export interface ReputationSettings {
   feeds: readonly ReputationFeedConf[]
 }
 
+/** psad's alerting keys, acted on by `watch`. */
+export interface AlertSettings {
+  /** EMAIL_ADDRESSES: where alert mail goes (none: no alert mail). */
+  emailAddresses: readonly string[]
+  /** EMAIL_ALERT_DANGER_LEVEL: the lowest danger level that is mailed. */
+  emailDangerLevel: number
+  /** EMAIL_LIMIT: mails per source (0: no limit); with ENABLE_EMAIL_LIMIT_PER_DST per (source, destination). */
+  emailLimit: number
+  emailLimitPerDst: boolean
+  /** EMAIL_LIMIT_STATUS_MSG: one status mail when a source reaches the limit. */
+  emailLimitStatusMsg: boolean
+  /** EMAIL_THROTTLE: mail 1 of every N alerts of a source (0 or 1: every one). */
+  emailThrottle: number
+  /** ALERTING_METHODS: `noemail` and/or `nosyslog` turn a channel off. */
+  email: boolean
+  syslog: boolean
+  /** SYSLOG_IDENTITY, SYSLOG_FACILITY (local0-7, daemon, …) and SYSLOG_PRIORITY (info, …), lower case without `LOG_`. */
+  syslogIdentity: string
+  syslogFacility: string
+  syslogPriority: string
+  /** ENABLE_SIG_MSG_SYSLOG, SIG_MSG_SYSLOG_THRESHOLD: syslog lines per signature match, at most N per alert. */
+  signatureSyslog: boolean
+  signatureSyslogMax: number
+  /** MAIL_ALERT_PREFIX and MAIL_STATUS_PREFIX: the subjects' first word. */
+  mailAlertPrefix: string
+  mailStatusPrefix: string
+  /** ENABLE_EXT_SCRIPT_EXEC, EXTERNAL_SCRIPT, EXEC_EXT_SCRIPT_PER_ALERT. */
+  externalScript: string | null
+  externalScriptPerAlert: boolean
+  /** ENABLE_DNS_LOOKUPS, ENABLE_WHOIS_LOOKUPS, WHOIS_TIMEOUT (seconds). */
+  dns: boolean
+  whois: boolean
+  whoisTimeout: number
+}
+
+/** One IPT_AUTO_CHAIN<n>: `Target, Direction, Table, From_chain, Jump_rule_position, To_chain, Rule_position`. */
+export interface AutoChain {
+  target: string
+  direction: 'src' | 'dst' | 'both'
+  table: string
+  fromChain: string
+  jumpPosition: number
+  toChain: string
+  rulePosition: number
+}
+
+/** psad's auto-blocking keys (ENABLE_AUTO_IDS …), acted on by `watch --block`. */
+export interface BlockSettings {
+  /** ENABLE_AUTO_IDS: a psad user opted in to blocking. */
+  enabled: boolean
+  /** AUTO_IDS_DANGER_LEVEL: block sources from this danger level. */
+  dangerLevel: number
+  /** AUTO_BLOCK_DL1..5_TIMEOUT in seconds (0: never lifted), from AUTO_BLOCK_TIMEOUT unless set. */
+  timeouts: readonly number[]
+  /** ENABLE_AUTO_IDS_REGEX + AUTO_BLOCK_REGEX: block only sources one of whose log prefixes matches. */
+  prefixRegex: RegExp | null
+  /** ENABLE_AUTO_IDS_EMAILS: mail about blocks and unblocks. */
+  emails: boolean
+  /** IPT_AUTO_CHAIN<n>, in order (psad's three by default, with portsleuth's chain names). */
+  chains: readonly AutoChain[]
+  /** TCPWRAPPERS_BLOCK_METHOD, ETC_HOSTS_DENY_FILE. */
+  tcpWrappers: boolean
+  hostsDenyFile: string
+  /** ENABLE_EXT_BLOCK_SCRIPT_EXEC + EXTERNAL_BLOCK_SCRIPT: run after each block. */
+  externalScript: string | null
+}
+
 export interface Settings {
   detection: DetectionSettings
+  alerts: AlertSettings
+  blocking: BlockSettings
   filters: FilterSettings
   files: DataFiles
   reputation: ReputationSettings
@@ -102,6 +171,13 @@ export interface Settings {
 export const DEFAULT_SERVICE_PORTS: readonly number[] = [
   1194, 1883, 3000, 3128, 3306, 3389, 5222, 5223, 5228, 5432, 5671, 5672, 6379, 6443, 8000, 8008, 8080,
   8443, 8883, 8888, 9000, 9090, 9200, 9443, 27017,
+]
+
+/** psad's three block chains, under portsleuth's names: inbound by source, outbound by destination, forwarded both. */
+export const DEFAULT_AUTO_CHAINS: readonly AutoChain[] = [
+  { target: 'DROP', direction: 'src', table: 'filter', fromChain: 'INPUT', jumpPosition: 1, toChain: 'PORTSLEUTH_BLOCK_INPUT', rulePosition: 1 },
+  { target: 'DROP', direction: 'dst', table: 'filter', fromChain: 'OUTPUT', jumpPosition: 1, toChain: 'PORTSLEUTH_BLOCK_OUTPUT', rulePosition: 1 },
+  { target: 'DROP', direction: 'both', table: 'filter', fromChain: 'FORWARD', jumpPosition: 1, toChain: 'PORTSLEUTH_BLOCK_FORWARD', rulePosition: 1 },
 ]
 
 /** Returns portsleuth's defaults, which are psad 2.4.6's where psad has the setting. */
@@ -152,6 +228,39 @@ export function defaultSettings(): Settings {
       reputationFeedsDir: null,
     },
     reputation: { enabled: true, feeds: [] },
+    alerts: {
+      emailAddresses: [],
+      emailDangerLevel: 1,
+      emailLimit: 0,
+      emailLimitPerDst: false,
+      emailLimitStatusMsg: true,
+      emailThrottle: 0,
+      email: true,
+      syslog: true,
+      syslogIdentity: 'portsleuth',
+      syslogFacility: 'local7',
+      syslogPriority: 'info',
+      signatureSyslog: true,
+      signatureSyslogMax: 10,
+      mailAlertPrefix: '[portsleuth-alert]',
+      mailStatusPrefix: '[portsleuth-status]',
+      externalScript: null,
+      externalScriptPerAlert: false,
+      dns: false,
+      whois: false,
+      whoisTimeout: 60,
+    },
+    blocking: {
+      enabled: false,
+      dangerLevel: 5,
+      timeouts: [3600, 3600, 3600, 3600, 0],
+      prefixRegex: null,
+      emails: true,
+      chains: DEFAULT_AUTO_CHAINS,
+      tcpWrappers: false,
+      hostsDenyFile: '/etc/hosts.deny',
+      externalScript: null,
+    },
     signatureStrict: false,
     dshieldUserId: '0',
     vars: {

@@ -26,8 +26,8 @@ describe('config check', () => {
     expect(warnings.length).toBeGreaterThan(0)
     for (const w of warnings) expect(w).toMatch(/^ {2}\/etc\/psad\/(signatures|posf):\d+: /)
     expect(r.stdout).toMatch(/accepted but not used by portsleuth \(\d+ keys\):/)
-    expect(r.stdout).toContain('EMAIL_ADDRESSES')
-    expect(r.stdout.match(/\bEMAIL_ADDRESSES\b/g)?.length).toBe(1)
+    expect(r.stdout).toContain('DSHIELD_ALERT_EMAIL')
+    expect(r.stdout.match(/\bDSHIELD_ALERT_EMAIL\b/g)?.length).toBe(1)
   })
   test('every broken file is reported with file:line, exit 3', () => {
     const conf = file('broken/psad.conf', `AUTO_DL_FILE ${dir}/broken/auto_dl;\nSNORT_RULE_DL_FILE ${dir}/broken/snort_rule_dl;\n`)
@@ -64,7 +64,7 @@ describe('config check', () => {
 describe('config show', () => {
   test('each value says where it came from: default, file:line or flag', () => {
     const auto = file('show/auto_dl', '192.168.10.55 5;\n')
-    const conf = file('show/psad.conf', `# comment\n\nDANGER_LEVEL2 20;\nAUTO_DL_FILE ${auto};\nMIN_DANGER_LEVEL 2;\nEMAIL_ADDRESSES root@localhost;\n`)
+    const conf = file('show/psad.conf', `# comment\n\nDANGER_LEVEL2 20;\nAUTO_DL_FILE ${auto};\nMIN_DANGER_LEVEL 2;\nDSHIELD_ALERT_EMAIL reports@dshield.org;\nEMAIL_ADDRESSES root@localhost;\n`)
     const r = cli(['config', 'show', '-c', conf, '--min-dl', '3', '--conntrack', 'keep', '--json'])
     expect(r.status, r.stderr).toBe(0)
     const rows = new Map((JSON.parse(r.stdout) as { key: string; value: string; from: string }[]).map((x) => [x.key, x]))
@@ -74,7 +74,8 @@ describe('config show', () => {
     expect(rows.get('MIN_DANGER_LEVEL')).toMatchObject({ value: '3', from: '--min-dl' })
     expect(rows.get('IGNORE_CONNTRACK_BUG_PKTS')).toMatchObject({ value: 'N', from: '--conntrack' })
     expect(rows.get('restrict-ip')).toMatchObject({ value: 'NONE', from: 'default' })
-    expect(rows.has('EMAIL_ADDRESSES')).toBe(false)
+    expect(rows.has('DSHIELD_ALERT_EMAIL')).toBe(false)
+    expect(rows.get('EMAIL_ADDRESSES')).toMatchObject({ value: 'root@localhost', from: `${conf}:7` })
     const text = cli(['config', 'show', '-c', conf, '--min-dl', '3'])
     expect(text.stdout).toMatch(/^KEY +VALUE +FROM$/m)
     expect(text.stdout).toMatch(new RegExp(`^DANGER_LEVEL2 +20 +${conf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3$`, 'm'))
@@ -85,10 +86,10 @@ describe('config show', () => {
 
 describe('analyze --verbose', () => {
   test('lists a key portsleuth does not use once, however often it is set', () => {
-    const conf = file('verbose/psad.conf', 'EMAIL_ADDRESSES a@b;\nEMAIL_ADDRESSES c@d;\nHOSTNAME x;\n')
+    const conf = file('verbose/psad.conf', 'DSHIELD_ALERT_EMAIL a@b;\nDSHIELD_ALERT_EMAIL c@d;\nHOSTNAME x;\n')
     const log = file('verbose/kern.log', `${tcpLine({ dport: 22 })}\n`)
     const r = cli(['analyze', log, '-c', conf, '--verbose'])
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stderr).toContain('configuration keys not used by portsleuth: EMAIL_ADDRESSES, HOSTNAME')
+    expect(r.stderr).toContain('configuration keys not used by portsleuth: DSHIELD_ALERT_EMAIL, HOSTNAME')
   })
 })

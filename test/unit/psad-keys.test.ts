@@ -68,9 +68,9 @@ describe('psad.conf keys of psad 2.4.6 and 3.0', () => {
   })
   test('an ignored key set twice is listed once', async () => {
     const f = path.join(dir, 'twice.conf')
-    writeFileSync(f, 'EMAIL_ADDRESSES a@b;\nEMAIL_ADDRESSES c@d;\nHOSTNAME h;\n')
+    writeFileSync(f, 'DSHIELD_ALERT_EMAIL a@b;\nDSHIELD_ALERT_EMAIL c@d;\nHOSTNAME h;\n')
     const c = await loadConfig(f)
-    expect(c.ignoredKeys).toEqual(['EMAIL_ADDRESSES', 'HOSTNAME'])
-    expect(c.entries.get('EMAIL_ADDRESSES')?.map((e) => e.line)).toEqual([1])
+    expect(c.ignoredKeys).toEqual(['DSHIELD_ALERT_EMAIL', 'HOSTNAME'])
+    expect(c.entries.get('DSHIELD_ALERT_EMAIL')?.map((e) => e.line)).toEqual([1])
   })
 })
