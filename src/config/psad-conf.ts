@@ -43,8 +43,11 @@ export function nearestKey(key: string, known: Iterable<string>): string | null 
   return best !== null && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : null
 }
 
-/** Parses psad.conf text. Throws ConfigError naming file:line for a syntax error or an unknown key. */
-export function parsePsadConf(text: string, file: string): ConfEntry[] {
+/**
+ * Parses psad.conf text (or another file of the same syntax whose keys are `known`). Throws
+ * ConfigError naming file:line for a syntax error or an unknown key.
+ */
+export function parsePsadConf(text: string, file: string, known: ReadonlySet<string> = PSAD_KEYS): ConfEntry[] {
   const entries: ConfEntry[] = []
   const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
@@ -55,10 +58,10 @@ export function parsePsadConf(text: string, file: string): ConfEntry[] {
     const key = m[1]!
     const rest = m[2]!
     const semi = rest.indexOf(';')
-    if (semi < 0) throw new ConfigError(at(file, i + 1, `missing ';' after the value of ${key}`), "psad.conf lines end in ';'")
+    if (semi < 0) throw new ConfigError(at(file, i + 1, `missing ';' after the value of ${key}`), "lines end in ';'")
     const value = rest.slice(0, semi).trim()
-    if (!PSAD_KEYS.has(key) && !key.endsWith('Cmd')) {
-      const near = nearestKey(key, PSAD_KEYS)
+    if (!known.has(key) && !(known === PSAD_KEYS && key.endsWith('Cmd'))) {
+      const near = nearestKey(key, known)
       throw new ConfigError(at(file, i + 1, `unknown configuration key '${key}'`), near === null ? undefined : `did you mean ${near}?`)
     }
     entries.push({ key, value, file, line: i + 1 })
@@ -70,12 +73,12 @@ export function parsePsadConf(text: string, file: string): ConfEntry[] {
  * Resolves entries to one value per key (first definition wins, repeatable keys keep every value) and
  * expands `$NAME` references against the other keys, up to 20 rounds as psad does.
  */
-export function resolveEntries(entries: readonly ConfEntry[]): Map<string, ConfEntry[]> {
+export function resolveEntries(entries: readonly ConfEntry[], repeatable: ReadonlySet<string> = REPEATABLE, psadPaths = true): Map<string, ConfEntry[]> {
   const byKey = new Map<string, ConfEntry[]>()
   for (const e of entries) {
     const list = byKey.get(e.key)
     if (list === undefined) byKey.set(e.key, [{ ...e }])
-    else if (REPEATABLE.has(e.key)) list.push({ ...e })
+    else if (repeatable.has(e.key)) list.push({ ...e })
   }
   for (let round = 0; round < 20; round++) {
     let changed = false
@@ -93,6 +96,7 @@ export function resolveEntries(entries: readonly ConfEntry[]): Map<string, ConfE
     }
     if (!changed) break
   }
-  for (const list of byKey.values()) for (const e of list) e.value = e.value.replace(/\/\/+/g, '/')
+  // psad joins paths such as `$PSAD_DIR/fwdata` and collapses the `//` this leaves behind.
+  if (psadPaths) for (const list of byKey.values()) for (const e of list) e.value = e.value.replace(/\/\/+/g, '/')
   return byKey
 }

@@ -6,8 +6,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() }
-
-/** Returns a clock frozen at `ms` (for tests and reproducible runs). */
-export function fixedClock(ms: number): Clock {
-  return { now: () => ms }
-}

@@ -3,7 +3,7 @@ import { utf8 } from '../parse/bytes.js'
 import { LineParser } from '../parse/line.js'
 import { emptyPacket, type Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
-import { createEngine, ingest, NO_LISTS, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
+import { createEngine, ingest, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
 import { PacketFilter } from './filters.js'
 import type { OsDatabase } from './os/index.js'
@@ -27,11 +27,6 @@ export interface DetectionPlan {
   readonly signatures: { readonly index: SignatureIndex } | null
   readonly os: OsDatabase | null
   readonly lists: DetectionLists
-}
-
-/** Returns a DetectionPlan of `settings` with nothing else (tests, tools); `more` fills in the rest. */
-export function bareDetectionPlan(settings: Settings, more: Partial<DetectionPlan> = {}): DetectionPlan {
-  return { settings, criteria: [], signatures: null, os: null, lists: NO_LISTS, ...more }
 }
 
 /** Who hears what a detector finds while it runs. */

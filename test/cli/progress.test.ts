@@ -5,7 +5,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { formatBytes, Progress, progressWanted, runProgress, totalBytes, type ProgressStream } from '../../src/cli/progress.js'
 import { batchRequest, outputRequest } from '../../src/cli/flags.js'
 import { runBatch, type RunProgress } from '../../src/run/batch.js'
-import { fixedClock, type Clock } from '../../src/core/clock.js'
+import type { Clock } from '../../src/core/clock.js'
+import { fixedClock } from '../helpers/clock.js'
 import { ROOT, tempDir } from '../helpers/cli.js'
 
 const SAMPLE = path.join(ROOT, 'test/fixtures/captures/sample.log')

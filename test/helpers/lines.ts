@@ -1,5 +1,6 @@
 import { defaultSettings, type Settings } from '../../src/config/settings.js'
-import { bareDetectionPlan, Detector } from '../../src/detect/detector.js'
+import { Detector, type DetectionPlan } from '../../src/detect/detector.js'
+import { NO_LISTS } from '../../src/detect/engine.js'
 import type { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
@@ -9,6 +10,11 @@ import { buildReport, reportPart } from '../../src/report/build.js'
 // boundary cases that no capture pins down exactly.
 
 let seq = 0
+
+/** Returns a DetectionPlan of `settings` with nothing else; `more` fills in the rest. */
+export function bareDetectionPlan(settings: Settings, more: Partial<DetectionPlan> = {}): DetectionPlan {
+  return { settings, criteria: [], signatures: null, os: null, lists: NO_LISTS, ...more }
+}
 
 export interface TcpOpts {
   src?: string

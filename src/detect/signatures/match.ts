@@ -196,15 +196,3 @@ export function runProgram(prog: MatchProgram, pkt: Packet): boolean {
   }
   return true
 }
-
-const programs = new WeakMap<Signature, MatchProgram>()
-
-/**
- * True when the packet satisfies every test of the signature (protocol already checked by the index).
- * IPv6 packets use HOPLIMIT for ttl and never satisfy IPv4-only tests (id, ipopts).
- */
-export function signatureMatches(sig: Signature, pkt: Packet): boolean {
-  let prog = programs.get(sig)
-  if (prog === undefined) programs.set(sig, (prog = compileSignature(sig)))
-  return runProgram(prog, pkt)
-}
