@@ -8,6 +8,7 @@ export const EXIT = {
   config: 3,
   input: 4,
   delivery: 5,
+  noWatcher: 6,
   internal: 70,
 } as const
 

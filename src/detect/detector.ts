@@ -19,6 +19,8 @@ export interface MalformedSample {
 
 export const MAX_SAMPLES = 20
 
+const EMPTY = new Uint8Array(0)
+
 /** What detection runs with: settings, packet criteria, signatures, OS fingerprints and lists (a run's Plan is one). */
 export interface DetectionPlan {
   readonly settings: Settings
@@ -31,8 +33,8 @@ export interface DetectionPlan {
 
 /** Who hears what a detector finds while it runs. */
 export interface DetectorHooks {
-  /** A source's danger level went up. */
-  onEvent?: ((e: DangerEvent) => void) | null
+  /** A source's danger level went up; `line` returns the text of the line that raised it. */
+  onEvent?: ((e: DangerEvent, line: () => string) => void) | null
   /** Every accepted packet, in input order (per-packet outputs). */
   sink?: PacketSink | null
 }
@@ -55,13 +57,19 @@ export class Detector {
   private readonly sink: PacketSink | null
   /** The one packet every line is parsed into: nothing keeps a packet after it was processed. */
   private readonly scratch = emptyPacket()
+  /** The line being processed, for the events it raises. */
+  private lineBuf: Uint8Array = EMPTY
+  private lineStart = 0
+  private lineEnd = 0
 
   constructor(plan: DetectionPlan, hooks: DetectorHooks = {}) {
     const { settings, lists } = plan
     this.parser = new LineParser({ sidString: settings.filters.sidString })
     const snortRules = lists.snortRules
     this.filter = new PacketFilter(settings.filters, settings.detection, plan.criteria, (sid) => snortRules?.has(sid) ?? false)
-    this.engine = createEngine(settings.detection, plan.signatures?.index ?? null, plan.os, hooks.onEvent ?? null, lists)
+    const onEvent = hooks.onEvent
+    const line = (): string => utf8(this.lineBuf, this.lineStart, this.lineEnd)
+    this.engine = createEngine(settings.detection, plan.signatures?.index ?? null, plan.os, onEvent == null ? null : (e) => onEvent(e, line), lists)
     this.sink = hooks.sink ?? null
   }
 
@@ -82,6 +90,9 @@ export class Detector {
   lineBytes(b: Uint8Array, start: number, end: number, time: TimeContext, where: () => string, ordinal = this.linesRead): void {
     this.linesRead++
     this.engine.ordinal = ordinal
+    this.lineBuf = b
+    this.lineStart = start
+    this.lineEnd = end
     const result = this.parser.parseBytes(b, start, end, time, this.scratch)
     if (typeof result === 'string') {
       this.skip(result)

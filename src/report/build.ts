@@ -6,6 +6,7 @@ import { keyText, NO_RARE, NO_TIME, sourceFlags, sourcePrefixes, type PairState,
 import { MAX_SAMPLES, type Detector, type MalformedSample } from '../detect/detector.js'
 import { MAX_LABELS, type Totals } from '../detect/engine.js'
 import { mergeTallies, type TallyEntry } from '../detect/tally.js'
+import { canonicalIPv6, parseIPv4 } from '../parse/address.js'
 import { flagsText } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
 import { isoUtc } from '../parse/time.js'
@@ -161,6 +162,19 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.rare?.outputPackets ?? 0], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
     logPrefixes: record(sourcePrefixes(src)),
   }
+}
+
+/**
+ * The report record of one source (watch: alerts and `status --ip`), however low its danger level;
+ * null when the detector has not seen the address (or it is not an address).
+ */
+export function sourceReport(detector: Detector, settings: Settings, ip: string): SourceV1 | null {
+  const engine = detector.engine
+  const v4 = ip.includes(':') ? -1 : parseIPv4(ip, 0, ip.length)
+  const key = v4 >= 0 ? v4 : canonicalIPv6(ip)
+  if (key === '') return null
+  const src = engine.sources.get(key)
+  return src === undefined ? null : source(src, settings, engine.totals.tcpOptionsSeen, engine.os, engine.base)
 }
 
 function protocolCounts(counts: Float64Array): [string, number][] {
