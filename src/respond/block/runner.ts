@@ -44,6 +44,7 @@ const PACKAGES: Record<string, string> = {
 
 const PERMISSION = /permission denied|operation not permitted|must be root/i
 const LOCK = /xtables lock/i
+const LOCK_FILE = /can't open lock file/i
 const EXEC_MISSING = /exec of "([^"]+)" failed: No such file or directory/
 
 function quoteArg(a: string): string {
@@ -73,7 +74,7 @@ export interface Outcome {
 
 /** True when a failure says something about the environment (not installed, no rights, lock, timeout), not about the rule asked for. */
 export function isEnvironmental(o: Outcome): boolean {
-  return o.errno !== null || o.timedOut || PERMISSION.test(o.stderr) || LOCK.test(o.stderr) || EXEC_MISSING.test(o.stderr)
+  return o.errno !== null || o.timedOut || PERMISSION.test(o.stderr) || LOCK.test(o.stderr) || LOCK_FILE.test(o.stderr) || EXEC_MISSING.test(o.stderr)
 }
 
 /** Returns the FirewallError for a failed run: the command, exit status, stderr and a hint for the usual causes. */
@@ -90,6 +91,7 @@ export function firewallError(argv: readonly string[], o: Outcome, timeoutMs: nu
   const status = o.code === null ? `signal ${o.signal}` : `exit ${o.code}`
   const err = clean(o.stderr)
   const message = `firewall command failed (${status}): ${cmd}${err === '' ? '' : `: ${err}`}`
+  if (LOCK_FILE.test(o.stderr)) return new FirewallError(message, 'iptables-legacy must open its lock file (XTABLES_LOCKFILE, default /run/xtables.lock): make it writable for this user (systemd: ReadWritePaths=) or run as root')
   if (LOCK.test(o.stderr)) return new FirewallError(message, 'another program holds the xtables lock (XTABLES_LOCKFILE, default /run/xtables.lock); find it with `fuser -v <lockfile>` or raise the lock wait')
   if (PERMISSION.test(o.stderr)) return new FirewallError(message, 'changing the firewall needs root or CAP_NET_ADMIN (systemd: AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW)')
   return new FirewallError(message)

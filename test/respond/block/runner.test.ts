@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { FirewallError } from '../../../src/core/errors.js'
-import { execRunner, firewallError, runSteps, showCommand, stepArgv, type Command, type Runner, type Step } from '../../../src/respond/block/runner.js'
+import { execRunner, firewallError, isEnvironmental, runSteps, showCommand, stepArgv, type Command, type Runner, type Step } from '../../../src/respond/block/runner.js'
 
 // Real processes (cat, sh, sleep, false): what execFile does with argv, stdin, exit codes and
 // timeouts is the point, so nothing here is faked except in the runSteps ordering test.
@@ -55,6 +55,11 @@ describe('firewallError', () => {
     const e = firewallError(['iptables-legacy', '-w', '1', '-N', 'X'], { ...base, stderr: 'Another app is currently holding the xtables lock. Stopped waiting after 1s.\n' }, 6000)
     expect(e.message).toContain('exit 4')
     expect(e.hint).toContain('xtables lock')
+  })
+  test('an unwritable lock file (iptables-legacy without root) gets a hint about the lock file, and is not a probe "no"', () => {
+    const o = { ...base, code: 4, stderr: "Fatal: can't open lock file /run/xtables.lock: Permission denied\n" }
+    expect(firewallError(['iptables-legacy', '-w', '5', '-S'], o, 6000).hint).toContain('XTABLES_LOCKFILE')
+    expect(isEnvironmental(o)).toBe(true)
   })
   test('a program missing inside `ip netns exec` is recognised from its stderr', () => {
     const e = firewallError(['ip', 'netns', 'exec', 'v', 'ipset', 'list'], { ...base, code: 255, stderr: 'exec of "ipset" failed: No such file or directory\n' }, 1000)
