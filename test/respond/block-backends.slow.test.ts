@@ -189,6 +189,23 @@ describe.skipIf(!runnable)('blocking backends in network namespaces', () => {
     })
   }
 
+  test('nftables: our drop wins over accepts in other tables, even one that runs before ours', async () => {
+    const blocker = new NftBlocker(runner)
+    await blocker.init()
+    execFileSync('ip', ['netns', 'exec', V, 'nft', '-f', '-'], { input: 'add table inet psltest\nadd chain inet psltest input { type filter hook input priority -200; policy accept; }\nadd rule inet psltest input accept\n' })
+    inV('iptables', '-I', 'INPUT', '-j', 'ACCEPT')
+    try {
+      await blocker.block({ ip: ATT4, target: `${ATT4}/32`, dangerLevel: 5, timeout: 0, reason: 'priority' })
+      expect(connects(VICTIM4, ATT4)).toBe(false)
+      await blocker.unblock({ target: `${ATT4}/32` })
+      expect(connects(VICTIM4, ATT4)).toBe(true)
+    } finally {
+      inV('nft', 'delete', 'table', 'inet', 'psltest')
+      inV('iptables', '-D', 'INPUT', '-j', 'ACCEPT')
+      await blocker.shutdown('remove')
+    }
+  })
+
   test('iptables: a deleted jump rule is reported by present()', async () => {
     const blocker = new IptablesBlocker(runner, { ...DEFAULT_IPTABLES, families: [4] })
     await blocker.init()

@@ -59,15 +59,27 @@ describe('reading ipset save', () => {
 })
 
 describe('IpsetBlocker.present', () => {
-  function runner(sets: Record<string, string>, rules: Set<string>): Runner {
+  function runner(sets: Record<string, string>, rules: Set<string>, ran: string[][] = []): Runner {
     return {
       async run(cmd: Command) {
         const a = cmd.argv
+        ran.push([...a])
         if (a[0] === 'ipset' && a[1] === 'save') return a[2]! in sets ? { code: 0, stdout: sets[a[2]!]!, stderr: '' } : { code: 1, stdout: '', stderr: 'does not exist' }
         return { code: rules.has(`${a[0]} ${a[8]}`) ? 0 : 1, stdout: '', stderr: '' }
       },
     }
   }
+  test('list runs exactly: ipset save and the -C check of the match rule, per family', async () => {
+    const ran: string[][] = []
+    const list = await new IpsetBlocker(runner({ portsleuth4: 'add portsleuth4 1.2.3.4 timeout 9' }, new Set(), ran)).list()
+    expect(list).toEqual([{ target: '1.2.3.4/32', family: 4, expiresIn: 9 }])
+    expect(ran).toEqual([
+      ['ipset', 'save', 'portsleuth4'],
+      ['iptables', '-w', '5', '-C', 'INPUT', '-m', 'set', '--match-set', 'portsleuth4', 'src', '-j', 'DROP'],
+      ['ipset', 'save', 'portsleuth6'],
+      ['ip6tables', '-w', '5', '-C', 'INPUT', '-m', 'set', '--match-set', 'portsleuth6', 'src', '-j', 'DROP'],
+    ])
+  })
   test('present needs the element and the match rule of its family', async () => {
     const sets = { portsleuth4: 'add portsleuth4 1.2.3.4 timeout 9', portsleuth6: 'add portsleuth6 2001:db8::/64 timeout 0' }
     expect(await new IpsetBlocker(runner(sets, new Set(['iptables portsleuth4', 'ip6tables portsleuth6']))).present(['1.2.3.4', '2001:db8::/64', '8.8.8.8'])).toEqual({ present: ['1.2.3.4', '2001:db8::/64'], missing: ['8.8.8.8'], problems: [] })

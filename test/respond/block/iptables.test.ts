@@ -146,9 +146,12 @@ describe('IptablesBlocker over a scripted firewall', () => {
     expect(p.missing).toEqual(['1.2.3.4/32'])
     expect(p.problems).toEqual(['iptables: jump rule INPUT -> PORTSLEUTH_BLOCK_INPUT (table filter) is missing'])
   })
-  test('list reads every chain and family', async () => {
+  test('list reads every chain and family, with exactly these commands', async () => {
     const fw = firewall({ ...healthy('iptables', blocked('iptables', '1.2.3.4/32')), ...healthy('ip6tables', blocked('ip6tables', '2001:db8::/64')) })
-    expect(await new IptablesBlocker(fw).list()).toEqual([
+    const list = await new IptablesBlocker(fw).list()
+    const chains = ['PORTSLEUTH_BLOCK_INPUT', 'PORTSLEUTH_BLOCK_OUTPUT', 'PORTSLEUTH_BLOCK_FORWARD', 'INPUT', 'OUTPUT', 'FORWARD']
+    expect(fw.ran).toEqual([...chains.map((c) => v4('-S', c)), ...chains.map((c) => v6('-S', c))])
+    expect(list).toEqual([
       { target: '1.2.3.4/32', family: 4, expiresIn: null },
       { target: '2001:db8::/64', family: 6, expiresIn: null },
     ])

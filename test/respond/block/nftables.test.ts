@@ -111,6 +111,15 @@ describe('reading nft -j list table', () => {
   })
 })
 
+describe('NftBlocker.list', () => {
+  test('runs exactly nft -j list table inet portsleuth', async () => {
+    const ran: string[][] = []
+    const entries = await new NftBlocker({ run: async (c) => { ran.push([...c.argv]); return { code: 0, stdout: tableJson({ elems6: ['2001:db8::1'] }), stderr: '' } } }).list()
+    expect(ran).toEqual([['nft', '-j', 'list', 'table', 'inet', 'portsleuth']])
+    expect(entries).toEqual([{ target: '2001:db8::1/128', family: 6, expiresIn: null }])
+  })
+})
+
 describe('NftBlocker.present', () => {
   const runner = (stdout: string | null): Runner => ({ run: async () => (stdout === null ? { code: 1, stdout: '', stderr: 'Error: No such file or directory' } : { code: 0, stdout, stderr: '' }) })
   test('elements in the sets are present; the rest missing', async () => {
