@@ -1,12 +1,11 @@
-import { parseTarget } from './block/target.js'
+import { parseTarget, type Family } from './block/target.js'
 
 // Detection decides, a Blocker enforces. `watch` turns the engine's danger events into block
 // decisions (target chosen by NeverBlock.forSource, timeout by the BlockBook) and hands them to one of
 // these. Implementations live in src/respond/block/: iptables/ip6tables, nftables, ipset, hosts.deny
 // and dry-run; the firewall ones run argv arrays through execFile, never through a shell.
 
-/** 4 = IPv4, 6 = IPv6. */
-export type Family = 4 | 6
+export type { Family }
 
 /** A decision to block one network. `target` is re-parsed by the blocker before any command is built. */
 export interface BlockDecision {

@@ -118,9 +118,10 @@ export class IptablesBlocker implements Blocker {
   }
 
   /** Reads every chain of ours per family; returns what it found and the structural problems. */
-  private async scan(): Promise<{ rules: Map<string, Set<string>>; problems: string[] }> {
+  private async scan(): Promise<{ rules: Map<string, Set<string>>; problems: string[]; broken: Set<Family> }> {
     const rules = new Map<string, Set<string>>()
     const problems: string[] = []
+    const broken = new Set<Family>()
     const o = this.options
     for (const fam of o.families) {
       for (const s of uniqueChains(o.chains)) {
@@ -130,10 +131,12 @@ export class IptablesBlocker implements Blocker {
       }
       for (const s of o.chains) {
         const r = await this.runner.run(cmd(o, fam, s.table, ['-S', s.from]), { probe: true })
-        if (r.code !== 0 || !hasJump(r.stdout, s.chain)) problems.push(`${o.commands[fam]}: jump rule ${s.from} -> ${s.chain} (table ${s.table}) is missing`)
+        if (r.code === 0 && hasJump(r.stdout, s.chain)) continue
+        problems.push(`${o.commands[fam]}: jump rule ${s.from} -> ${s.chain} (table ${s.table}) is missing`)
+        broken.add(fam)
       }
     }
-    return { rules, problems }
+    return { rules, problems, broken }
   }
 
   private holds(rules: Map<string, Set<string>>, t: Target): boolean {
@@ -154,11 +157,11 @@ export class IptablesBlocker implements Blocker {
   }
 
   async present(targets: readonly string[]): Promise<Presence> {
-    const { rules, problems } = await this.scan()
+    const { rules, problems, broken } = await this.scan()
     const found = new Set<string>()
     for (const t of targets) {
       const target = parseTarget(t)
-      if (this.holds(rules, target) && !problems.some((p) => p.startsWith(`${this.options.commands[target.family]}:`))) found.add(target.cidr)
+      if (this.holds(rules, target) && !broken.has(target.family)) found.add(target.cidr)
     }
     return presence(targets, found, problems)
   }

@@ -95,6 +95,8 @@ export function nftPlan(options: NftOptions = DEFAULT_NFT): CommandPlan {
 export interface NftView {
   entries: BlockedEntry[]
   problems: string[]
+  /** Families whose set is not consulted by every rule it should be (their blocks are not in force). */
+  broken: Set<Family>
 }
 
 type Json = any
@@ -126,6 +128,7 @@ export function parseNftTable(json: string, o: NftOptions = DEFAULT_NFT): NftVie
   const items: Json[] = (JSON.parse(json) as Json)?.nftables ?? []
   const entries: BlockedEntry[] = []
   const problems: string[] = []
+  const broken = new Set<Family>()
   const rules = items.filter((i) => i.rule !== undefined).map((i) => i.rule)
   for (const fam of [4, 6] as const) {
     const set = items.find((i) => i.set?.name === o.sets[fam])?.set
@@ -139,13 +142,18 @@ export function parseNftTable(json: string, o: NftOptions = DEFAULT_NFT): NftVie
     const chain = items.find((i) => i.chain?.name === h)?.chain
     if (chain?.hook !== h) {
       problems.push(`nft: base chain ${h} is missing from table inet ${o.table}`)
+      broken.add(4).add(6)
       continue
     }
     for (const [proto, fam] of [['ip', 4], ['ip6', 6]] as const) {
-      for (const field of FIELDS[h]) if (!hasSetRule(rules, h, proto, field, o.sets[fam])) problems.push(`nft: rule '${proto} ${field} @${o.sets[fam]} drop' is missing from chain ${h}`)
+      for (const field of FIELDS[h]) {
+        if (hasSetRule(rules, h, proto, field, o.sets[fam])) continue
+        problems.push(`nft: rule '${proto} ${field} @${o.sets[fam]} drop' is missing from chain ${h}`)
+        broken.add(fam)
+      }
     }
   }
-  return { entries, problems }
+  return { entries, problems, broken }
 }
 
 /** The Blocker over an nftables table of its own. */
@@ -177,7 +185,7 @@ export class NftBlocker implements Blocker {
 
   private async view(): Promise<NftView> {
     const r = await this.runner.run({ argv: ['nft', '-j', 'list', 'table', 'inet', this.options.table] }, { probe: true })
-    if (r.code !== 0) return { entries: [], problems: [`nft: table inet ${this.options.table} does not exist`] }
+    if (r.code !== 0) return { entries: [], problems: [`nft: table inet ${this.options.table} does not exist`], broken: new Set([4, 6]) }
     return parseNftTable(r.stdout, this.options)
   }
 
@@ -188,8 +196,7 @@ export class NftBlocker implements Blocker {
   async present(targets: readonly string[]): Promise<Presence> {
     const v = await this.view()
     // A block is in force only when every chain and rule that consults its family's set is there.
-    const broken = (fam: Family): boolean => v.problems.some((p) => p.includes('base chain') || p.includes('table inet') || p.includes(`@${this.options.sets[fam]} `))
-    return presence(targets, new Set(v.entries.filter((e) => !broken(e.family)).map((e) => e.target)), v.problems)
+    return presence(targets, new Set(v.entries.filter((e) => !v.broken.has(e.family)).map((e) => e.target)), v.problems)
   }
 
   async shutdown(mode: 'keep' | 'remove'): Promise<void> {

@@ -5,6 +5,7 @@ import { TargetError } from '../../core/errors.js'
 // its prefix and written back in one canonical form (`1.2.3.4/32`, `2001:db8::/64`). The text a log
 // or a user gave is never passed on, so `1.2.3.4; rm -rf /` or `-j ACCEPT` cannot become an argument.
 
+/** 4 = IPv4, 6 = IPv6. */
 export type Family = 4 | 6
 
 declare const parsed: unique symbol
