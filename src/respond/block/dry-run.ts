@@ -23,6 +23,7 @@ export interface DryRunLine {
   commands: string[][]
 }
 
+/** The Blocker that runs nothing and reports the commands another backend would run. */
 export class DryRunBlocker implements Blocker {
   readonly backend = 'dry-run'
   readonly kernelTimeouts = false

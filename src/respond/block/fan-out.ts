@@ -4,6 +4,7 @@ import type { BlockDecision, Blocker, BlockedEntry, Presence, UnblockRequest } f
 // side by side. Each action goes to every blocker in order; the first failure is thrown after the
 // others were tried, so one broken method does not keep the other from acting.
 
+/** The Blocker that hands every action to several blockers (a firewall backend plus hosts.deny). */
 export class FanOutBlocker implements Blocker {
   readonly backend: string
   readonly kernelTimeouts: boolean

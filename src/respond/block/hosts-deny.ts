@@ -72,6 +72,7 @@ export function withoutBlock(text: string, t: Target | null): string {
   return out.join('\n')
 }
 
+/** The Blocker over a hosts.deny file (TCP wrappers); throws FirewallError when the file cannot be read or replaced. */
 export class HostsDenyBlocker implements Blocker {
   readonly backend = 'hosts.deny'
   readonly kernelTimeouts = false
