@@ -7,6 +7,7 @@ export const EXIT = {
   usage: 2,
   config: 3,
   input: 4,
+  /** A report could not be delivered, or a firewall action could not be carried out. */
   delivery: 5,
   noWatcher: 6,
   internal: 70,
@@ -42,6 +43,20 @@ export class ConfigError extends PortsleuthError {
 export class InputError extends PortsleuthError {
   constructor(message: string, hint?: string) {
     super(message, 'input', EXIT.input, hint)
+  }
+}
+
+/** A firewall command failed, so an action could not be carried out (exit 5); names the command, its exit status and stderr. */
+export class FirewallError extends PortsleuthError {
+  constructor(message: string, hint?: string) {
+    super(message, 'firewall', EXIT.delivery, hint)
+  }
+}
+
+/** An address or network that cannot be a block target (exit 2); nothing is run for it. */
+export class TargetError extends PortsleuthError {
+  constructor(message: string, hint?: string) {
+    super(message, 'target', EXIT.usage, hint)
   }
 }
 
