@@ -1,4 +1,6 @@
-import type { AutoChain, Settings } from './settings.js'
+import { parseChainSpec } from './auto-chain.js'
+import { psadTimeouts, type Settings } from './settings.js'
+import { at } from '../core/errors.js'
 import { fail, int, list, none, yesNo, type Apply } from './conf-values.js'
 import type { ConfEntry } from './psad-conf.js'
 
@@ -55,34 +57,19 @@ function enabledCommand(enableKey: string, commandKey: string): (e: ConfEntry, a
 
 function blockTimeouts(_e: ConfEntry, all: readonly ConfEntry[]): number[] {
   const base = entry(all, 'AUTO_BLOCK_TIMEOUT')
-  const fallback = base === undefined ? 3600 : int(base)
-  return [1, 2, 3, 4, 5].map((dl) => {
+  const perDl: Record<number, number> = {}
+  for (const dl of [1, 2, 3, 4, 5]) {
     const e = entry(all, `AUTO_BLOCK_DL${dl}_TIMEOUT`)
-    return e !== undefined ? int(e) : dl === 5 ? 0 : fallback
-  })
-}
-
-/** Parses one IPT_AUTO_CHAIN value: `DROP, src, filter, INPUT, 1, PSAD_BLOCK_INPUT, 1` (the 5-field form: positions 1). */
-export function parseAutoChain(e: ConfEntry): AutoChain {
-  const f = e.value.split(',').map((x) => x.trim())
-  if (f.length !== 5 && f.length !== 7) fail(e, "'Target, Direction, Table, From_chain, Jump_rule_position, To_chain, Rule_position'")
-  const [target, direction, table, fromChain] = f as [string, string, string, string]
-  const name = /^[A-Za-z0-9_.-]{1,28}$/
-  if (!/^(DROP|REJECT)$/i.test(target)) fail(e, 'the target DROP or REJECT first')
-  if (direction !== 'src' && direction !== 'dst' && direction !== 'both') fail(e, 'the direction src, dst or both second')
-  if (!['filter', 'raw', 'mangle'].includes(table)) fail(e, 'the table filter, raw or mangle third')
-  const position = (text: string): number => (/^[1-9]\d{0,4}$/.test(text) ? Number(text) : fail(e, 'rule positions 1 or higher'))
-  const [jumpPosition, toChain, rulePosition] = f.length === 7 ? [position(f[4]!), f[5]!, position(f[6]!)] : [1, f[4]!, 1]
-  if (!name.test(fromChain) || !name.test(toChain)) fail(e, 'chain names of letters, digits, _ . - (at most 28)')
-  if (fromChain === toChain) fail(e, 'a To_chain other than the From_chain')
-  return { target: target.toUpperCase(), direction, table, fromChain, jumpPosition, toChain, rulePosition }
+    if (e !== undefined) perDl[dl] = int(e)
+  }
+  return psadTimeouts(base === undefined ? undefined : int(base), perDl)
 }
 
 /** Every IPT_AUTO_CHAIN<n> of the file, in order of n. */
 export const autoChains: Apply = (s, _v, _e, all) => {
   const chains = all
     .filter((x) => AUTO_CHAIN_KEY.test(x.key))
-    .map((x) => ({ n: Number(AUTO_CHAIN_KEY.exec(x.key)![1]), chain: parseAutoChain(x) }))
+    .map((x) => ({ n: Number(AUTO_CHAIN_KEY.exec(x.key)![1]), chain: parseChainSpec(x.value, at(x.file, x.line, x.key)).spec }))
     .sort((a, b) => a.n - b.n)
   s.blocking = { ...s.blocking, chains: chains.map((c) => c.chain) }
 }

@@ -149,7 +149,7 @@ export function effectiveSettings(s: Settings, prov: Provenance, extras: ShowExt
   }
   s.blocking.chains.forEach((c, i) => {
     const key = `IPT_AUTO_CHAIN${i + 1}`
-    rows.push({ key, value: `${c.target}, ${c.direction}, ${c.table}, ${c.fromChain}, ${c.jumpPosition}, ${c.toChain}, ${c.rulePosition}`, origin: prov.get(key) })
+    rows.push({ key, value: `${c.target}, ${c.direction}, ${c.table}, ${c.from}, ${c.jumpPosition}, ${c.chain}, ${c.rulePosition}`, origin: prov.get(key) })
   })
   for (const [key, fmt] of Object.entries(EXTRA)) rows.push({ key, value: fmt(s, extras), origin: prov.get(key) })
   return rows

@@ -1,4 +1,5 @@
 import type { Network } from '../parse/address.js'
+import { DEFAULT_CHAINS, type ChainSpec } from './auto-chain.js'
 import type { ReputationFeedConf } from './reputation.js'
 
 /**
@@ -120,17 +121,6 @@ export interface AlertSettings {
   whoisTimeout: number
 }
 
-/** One IPT_AUTO_CHAIN<n>: `Target, Direction, Table, From_chain, Jump_rule_position, To_chain, Rule_position`. */
-export interface AutoChain {
-  target: string
-  direction: 'src' | 'dst' | 'both'
-  table: string
-  fromChain: string
-  jumpPosition: number
-  toChain: string
-  rulePosition: number
-}
-
 /** psad's auto-blocking keys (ENABLE_AUTO_IDS …), acted on by `watch --block`. */
 export interface BlockSettings {
   /** ENABLE_AUTO_IDS: a psad user opted in to blocking. */
@@ -144,7 +134,7 @@ export interface BlockSettings {
   /** ENABLE_AUTO_IDS_EMAILS: mail about blocks and unblocks. */
   emails: boolean
   /** IPT_AUTO_CHAIN<n>, in order (psad's three by default, with portsleuth's chain names). */
-  chains: readonly AutoChain[]
+  chains: readonly ChainSpec[]
   /** TCPWRAPPERS_BLOCK_METHOD, ETC_HOSTS_DENY_FILE. */
   tcpWrappers: boolean
   hostsDenyFile: string
@@ -173,12 +163,13 @@ export const DEFAULT_SERVICE_PORTS: readonly number[] = [
   8443, 8883, 8888, 9000, 9090, 9200, 9443, 27017,
 ]
 
-/** psad's three block chains, under portsleuth's names: inbound by source, outbound by destination, forwarded both. */
-export const DEFAULT_AUTO_CHAINS: readonly AutoChain[] = [
-  { target: 'DROP', direction: 'src', table: 'filter', fromChain: 'INPUT', jumpPosition: 1, toChain: 'PORTSLEUTH_BLOCK_INPUT', rulePosition: 1 },
-  { target: 'DROP', direction: 'dst', table: 'filter', fromChain: 'OUTPUT', jumpPosition: 1, toChain: 'PORTSLEUTH_BLOCK_OUTPUT', rulePosition: 1 },
-  { target: 'DROP', direction: 'both', table: 'filter', fromChain: 'FORWARD', jumpPosition: 1, toChain: 'PORTSLEUTH_BLOCK_FORWARD', rulePosition: 1 },
-]
+/**
+ * Returns the per-DL block timeouts psad derives: AUTO_BLOCK_DL<n>_TIMEOUT where given, else
+ * AUTO_BLOCK_TIMEOUT (default 3600 s) for DL 1-4 and 0 (permanent) for DL 5.
+ */
+export function psadTimeouts(autoBlockTimeout = 3600, perDl: Readonly<Partial<Record<number, number>>> = {}): number[] {
+  return [1, 2, 3, 4, 5].map((dl) => perDl[dl] ?? (dl === 5 ? 0 : autoBlockTimeout))
+}
 
 /** Returns portsleuth's defaults, which are psad 2.4.6's where psad has the setting. */
 export function defaultSettings(): Settings {
@@ -253,10 +244,10 @@ export function defaultSettings(): Settings {
     blocking: {
       enabled: false,
       dangerLevel: 5,
-      timeouts: [3600, 3600, 3600, 3600, 0],
+      timeouts: psadTimeouts(),
       prefixRegex: null,
       emails: true,
-      chains: DEFAULT_AUTO_CHAINS,
+      chains: DEFAULT_CHAINS,
       tcpWrappers: false,
       hostsDenyFile: '/etc/hosts.deny',
       externalScript: null,

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { parsePsadConf, resolveEntries } from '../../src/config/psad-conf.js'
 import { applyConf } from '../../src/config/schema.js'
-import { DEFAULT_AUTO_CHAINS, defaultSettings } from '../../src/config/settings.js'
+import { DEFAULT_CHAINS } from '../../src/config/auto-chain.js'
+import { defaultSettings } from '../../src/config/settings.js'
 
 // psad's daemon keys (alerting and auto-blocking) are acted on by `watch`: each is read, validated
 // with file:line, and no longer reported as "accepted but not used".
@@ -102,7 +103,7 @@ describe('auto-blocking keys', () => {
   })
 
   test('IPT_AUTO_CHAIN<n> in order of n, the 5-field legacy form with positions 1', () => {
-    expect(load([]).settings.blocking.chains).toEqual(DEFAULT_AUTO_CHAINS)
+    expect(load([]).settings.blocking.chains).toEqual(DEFAULT_CHAINS)
     const { settings, ignored } = load([
       'IPT_AUTO_CHAIN2 DROP, both, filter, FORWARD, 2, PSAD_BLOCK_FORWARD, 3;',
       'IPT_AUTO_CHAIN1 REJECT, src, filter, INPUT, PSAD_BLOCK_INPUT;',
@@ -110,19 +111,19 @@ describe('auto-blocking keys', () => {
     ])
     expect(ignored).toEqual([])
     expect(settings.blocking.chains).toEqual([
-      { target: 'REJECT', direction: 'src', table: 'filter', fromChain: 'INPUT', jumpPosition: 1, toChain: 'PSAD_BLOCK_INPUT', rulePosition: 1 },
-      { target: 'DROP', direction: 'both', table: 'filter', fromChain: 'FORWARD', jumpPosition: 2, toChain: 'PSAD_BLOCK_FORWARD', rulePosition: 3 },
-      { target: 'DROP', direction: 'dst', table: 'filter', fromChain: 'OUTPUT', jumpPosition: 1, toChain: 'PSAD_OUT', rulePosition: 1 },
+      { target: 'REJECT', direction: 'src', table: 'filter', from: 'INPUT', jumpPosition: 1, chain: 'PSAD_BLOCK_INPUT', rulePosition: 1 },
+      { target: 'DROP', direction: 'both', table: 'filter', from: 'FORWARD', jumpPosition: 2, chain: 'PSAD_BLOCK_FORWARD', rulePosition: 3 },
+      { target: 'DROP', direction: 'dst', table: 'filter', from: 'OUTPUT', jumpPosition: 1, chain: 'PSAD_OUT', rulePosition: 1 },
     ])
   })
 
   test.each([
-    ['IPT_AUTO_CHAIN1 DROP, sideways, filter, INPUT, 1, X, 1;', /direction src, dst or both/],
-    ['IPT_AUTO_CHAIN1 ACCEPT, src, filter, INPUT, 1, X, 1;', /target DROP or REJECT/],
-    ['IPT_AUTO_CHAIN1 DROP, src, filter, INPUT, 1, INPUT, 1;', /To_chain other than the From_chain/],
-    ['IPT_AUTO_CHAIN1 DROP, src, filter, INPUT, 0, X, 1;', /rule positions 1 or higher/],
-    ['IPT_AUTO_CHAIN1 DROP, src, filter, IN PUT, 1, X, 1;', /chain names of letters/],
-    ['IPT_AUTO_CHAIN1 DROP, src;', /Target, Direction, Table/],
+    ['IPT_AUTO_CHAIN1 DROP, sideways, filter, INPUT, 1, X, 1;', /^psad.conf:1: IPT_AUTO_CHAIN1: direction 'sideways' is not src, dst or both/],
+    ['IPT_AUTO_CHAIN1 DROP, src, filter, INPUT, 1, INPUT, 1;', /from chain and to chain are both 'INPUT'/],
+    ['IPT_AUTO_CHAIN1 DROP, src, filter, INPUT, 0, X, 1;', /jump rule position '0' is not a position/],
+    ['IPT_AUTO_CHAIN1 DROP, src, filter, IN PUT, 1, X, 1;', /from chain 'IN PUT' is not a chain name/],
+    ['IPT_AUTO_CHAIN1 DROP, src;', /expected 7 comma-separated fields/],
+    ['AUTO_BLOCK_TIMEOUT -5;', /AUTO_BLOCK_TIMEOUT: expected a whole number/],
     ['AUTO_IDS_DANGER_LEVEL 0;', /AUTO_IDS_DANGER_LEVEL: expected a whole number 1-5/],
     ['ETC_HOSTS_DENY_FILE hosts.deny;', /expected an absolute path/],
   ])('%s is refused', (line, message) => {

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js'
 import type { Blocker, Family } from '../blocker.js'
-import { DEFAULT_CHAINS, type ChainSpec } from './chain-spec.js'
+import { DEFAULT_CHAINS, type ChainSpec } from '../../config/auto-chain.js'
 import { DryRunBlocker, type LineSink } from './dry-run.js'
 import { FanOutBlocker } from './fan-out.js'
 import { HostsDenyBlocker } from './hosts-deny.js'

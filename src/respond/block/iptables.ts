@@ -1,6 +1,6 @@
 import type { BlockDecision, Blocker, BlockedEntry, Family, Presence, UnblockRequest } from '../blocker.js'
 import { presence } from '../blocker.js'
-import { DEFAULT_CHAINS, type ChainSpec } from './chain-spec.js'
+import { DEFAULT_CHAINS, type ChainSpec } from '../../config/auto-chain.js'
 import { runSteps, type Command, type CommandPlan, type Runner, type Step } from './runner.js'
 import { parseTarget, type Target } from './target.js'
 

@@ -1,6 +1,6 @@
 import os from 'node:os'
 import { ConfigError } from '../../core/errors.js'
-import type { AutoDl } from '../../config/auto-dl.js'
+import type { AutoDl } from '../../detect/auto-dl.js'
 import { parseNetwork } from '../../parse/address.js'
 import { contains, parseAddress, parseTarget, targetFromBytes, widen, type Target } from './target.js'
 

@@ -1,3 +1,4 @@
+import { psadTimeouts } from '../../config/settings.js'
 import { ConfigError } from '../../core/errors.js'
 
 // How long a block lasts. psad's AUTO_BLOCK_DL1..5_TIMEOUT give one timeout per danger level
@@ -23,13 +24,6 @@ export interface BlockPolicy {
 }
 
 export const THIRTY_DAYS = 30 * 24 * 3600
-
-/** Returns the per-DL timeouts psad derives: AUTO_BLOCK_DL<n>_TIMEOUT where given, else AUTO_BLOCK_TIMEOUT for DL 1-4 and 0 for DL 5. Throws ConfigError for negative or fractional values. */
-export function psadTimeouts(autoBlockTimeout = 3600, perDl: Readonly<Partial<Record<1 | 2 | 3 | 4 | 5, number>>> = {}): number[] {
-  const out = [1, 2, 3, 4, 5].map((dl) => perDl[dl as 1] ?? (dl === 5 ? 0 : autoBlockTimeout))
-  for (const [i, t] of out.entries()) if (!Number.isInteger(t) || t < 0) throw new ConfigError(`block timeout for DL ${i + 1} is ${t}: expected whole seconds, 0 = permanent`)
-  return out
-}
 
 export const DEFAULT_POLICY: BlockPolicy = {
   dlTimeouts: psadTimeouts(),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { ConfigError } from '../../../src/core/errors.js'
-import { DEFAULT_CHAINS, parseChainSpec } from '../../../src/respond/block/chain-spec.js'
+import { DEFAULT_CHAINS, parseChainSpec } from '../../../src/config/auto-chain.js'
 import { DEFAULT_IPTABLES, hasJump, iptablesPlan, IptablesBlocker, parseRules } from '../../../src/respond/block/iptables.js'
 import { stepArgv, type Command, type Runner } from '../../../src/respond/block/runner.js'
 import { parseTarget } from '../../../src/respond/block/target.js'

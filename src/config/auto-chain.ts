@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js'
+import { ConfigError } from '../core/errors.js'
 
 // psad's IPT_AUTO_CHAIN<n> value: `Target, Direction, Table, From_chain, Jump_rule_position, To_chain,
 // Rule_position`. The older 5-field form has no positions and means position 1 for both. Blocks go
