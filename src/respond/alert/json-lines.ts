@@ -29,7 +29,10 @@ export class JsonLinesChannel implements Channel {
   constructor(private readonly o: JsonLinesOptions) {
     this.name = o.name ?? 'json'
     this.queue = new BoundedQueue(o.maxQueue ?? 10_000)
-    o.out.on('drain', () => this.pump())
+    o.out.on('drain', () => {
+      this.waiting = false
+      this.pump()
+    })
     o.out.on('error', (err: Error) => {
       if (this.broken !== null) return
       this.broken = err
@@ -65,7 +68,7 @@ export class JsonLinesChannel implements Channel {
   }
 
   private pump(): void {
-    this.waiting = false
+    if (this.waiting) return
     while (this.broken === null && this.queue.length > 0) {
       const line = this.queue.shift()!
       if (!this.o.out.write(line)) {
