@@ -55,7 +55,7 @@ export class SyslogSocket {
 
   /** Stops the receiver and removes the socket file. */
   async close(): Promise<void> {
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once('exit', r))
       this.child.kill()
       await exited

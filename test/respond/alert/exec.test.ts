@@ -135,7 +135,7 @@ describe('ExecChannel', () => {
 
   test('killed after the timeout, with what it started in the background', async () => {
     const pidFile = join(dir, 'bg.pid')
-    const { ch } = open(`sh -c 'sleep 60 & echo $! > ${pidFile}; wait' SRCIP`, { timeoutMs: 300, killGraceMs: 200 })
+    const { ch } = open(`sh -c 'sleep 60 & echo $! > ${pidFile}; wait' SRCIP`, { timeoutMs: 300, killGraceMs: 5000 })
     const t0 = performance.now()
     ch.send(firstAlert())
     await ch.flush(5000)
