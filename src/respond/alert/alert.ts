@@ -83,7 +83,7 @@ export function buildAlert(now: SourceV1, previous: AlertSnapshot | null, ctx: A
     ip: now.ip,
     dangerLevel: now.dangerLevel,
     previousDangerLevel,
-    reason: reason(now.dangerLevel, previousDangerLevel, previous === null && ctx.previousDangerLevel === undefined),
+    reason: reason(now.dangerLevel, previousDangerLevel, previous === null && previousDangerLevel === 0),
     scanTypes: [...now.scanTypes],
     nmapOptions: [...now.nmapOptions],
     signatures: now.signatures.map((s) => ({ ...s, newCount: Math.max(0, s.count - (previous?.signatures[signatureKey(s)] ?? 0)) })),

@@ -30,6 +30,8 @@ describe('buildAlert', () => {
     })
     expect(a.lines).toEqual(['b', 'c', 'd', 'e', 'f'])
     expect(a.enrichment).toBeUndefined()
+    expect(buildAlert(first, null, { time: 0, hosts: [], lines: [], previousDangerLevel: 0 }).reason).toBe('first alert at DL 2')
+    expect(buildAlert(first, null, { time: 0, hosts: [], lines: [], previousDangerLevel: 1 }).reason).toBe('danger level rose from 1 to 2')
   })
 
   test('a later alert: new ports, packets and destinations are those since the snapshot', () => {
