@@ -96,14 +96,14 @@ describe('EnrichQueue', () => {
 
   test('a dead resolver delays neither whois nor the waiter beyond its wait', async () => {
     const never: EnrichLookups = { reverse: () => new Promise(() => {}), whois: async () => 'netname: EX' }
-    const q = queue(never, { timeoutMs: 400, concurrency: 1 })
+    const q = queue(never, { timeoutMs: 2000, concurrency: 1 })
     const t0 = performance.now()
     expect(await q.wait('203.0.113.7', 100)).toEqual({ dns: null, whois: 'netname: EX' })
-    expect(performance.now() - t0).toBeLessThan(300)
+    expect(performance.now() - t0).toBeLessThan(1000)
     // The second address's whois does not queue behind the first address's stuck DNS lookup.
     expect(await q.wait('198.51.100.9', 100)).toEqual({ dns: null, whois: 'netname: EX' })
-    await new Promise((r) => setTimeout(r, 500))
-    expect(logs).toEqual(['enrichment: reverse DNS of 203.0.113.7 failed: timed out after 400 ms'])
+    await new Promise((r) => setTimeout(r, 2100))
+    expect(logs).toEqual(['enrichment: reverse DNS of 203.0.113.7 failed: timed out after 2 s'])
   })
 
   test('real servers on loopback: a PTR answer and a whois answer; a silent DNS server times out', async () => {
@@ -114,10 +114,10 @@ describe('EnrichQueue', () => {
       const req = { dns: true, whois: true, minDangerLevel: 1, max: 10, timeoutMs: 1000, dnsServer: { host: '127.0.0.1', port: dns.port }, whoisServer: { host: '127.0.0.1', port: whois.port } }
       const q = queue(await networkLookups(req), { timeoutMs: 1000 })
       expect(await q.wait('203.0.113.7', 3000)).toEqual({ dns: 'scan-7.example.net', whois: 'netname: TEST-NET-3\ncountry: ZZ' })
-      const dead = queue(await networkLookups({ ...req, whois: false, dnsServer: { host: '127.0.0.1', port: silent.port } }), { whois: false, timeoutMs: 600 })
+      const dead = queue(await networkLookups({ ...req, whois: false, dnsServer: { host: '127.0.0.1', port: silent.port } }), { whois: false, timeoutMs: 2000 })
       const t0 = performance.now()
       expect(await dead.wait('203.0.113.7', 150)).toBeNull()
-      expect(performance.now() - t0).toBeLessThan(500)
+      expect(performance.now() - t0).toBeLessThan(1200)
       expect(silent.queries.length).toBeGreaterThan(0)
     } finally {
       await whois.close()
