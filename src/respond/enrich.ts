@@ -81,7 +81,8 @@ export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms
   }
 }
 
-async function attempt(kind: LookupKind, ip: string, lookups: EnrichLookups, timeoutMs: number): Promise<LookupOutcome> {
+/** Runs one lookup under `timeoutMs` and returns its cleaned outcome; never rejects. */
+export async function attempt(kind: LookupKind, ip: string, lookups: EnrichLookups, timeoutMs: number): Promise<LookupOutcome> {
   try {
     const value = await withTimeout((signal) => (kind === 'dns' ? lookups.reverse(ip, signal) : lookups.whois(ip, signal)), timeoutMs)
     if (kind === 'dns') return { ok: true, value: value === null ? null : cleanName(value) }

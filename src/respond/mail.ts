@@ -2,8 +2,9 @@ import nodemailer from 'nodemailer'
 import { DeliveryError } from './mail-error.js'
 
 // Sends the report by SMTP: the HTML report as the rich part and the text report as the plain part of
-// one multipart/alternative message. What went wrong (which server, which step, the server's reply)
-// becomes a DeliveryError; the caller has already written its report files by then.
+// one multipart/alternative message; alert mails are text only (sendMail). What went wrong (which
+// server, which step, the server's reply) becomes a DeliveryError; the caller has already written
+// its report files by then.
 
 /** none: never TLS (STARTTLS is ignored even if offered); starttls: required upgrade; tls: implicit TLS (smtps). */
 export const SMTP_TLS = ['none', 'starttls', 'tls'] as const
@@ -29,6 +30,9 @@ export interface ReportMail {
   /** The Date header (from the caller's clock). */
   date: Date
 }
+
+/** A message of any kind: text only when `html` is absent. */
+export type MailMessage = Omit<ReportMail, 'html'> & { html?: string }
 
 export interface Delivery {
   messageId: string
@@ -95,6 +99,11 @@ export function describeFailure(err: SmtpFailure, o: SmtpOptions): { what: strin
  * cannot be reached, refuses authentication, the sender, any recipient, or the message.
  */
 export async function sendReportMail(o: SmtpOptions, mail: ReportMail): Promise<Delivery> {
+  return sendMail(o, mail, 'report mail')
+}
+
+/** Sends one message (`what` names it in errors: `alert mail`); throws DeliveryError as sendReportMail does. */
+export async function sendMail(o: SmtpOptions, mail: MailMessage, what: string): Promise<Delivery> {
   const transport = nodemailer.createTransport({
     host: o.host,
     port: o.port,
@@ -116,22 +125,22 @@ export async function sendReportMail(o: SmtpOptions, mail: ReportMail): Promise<
       to: [...mail.to],
       subject: mail.subject,
       text: mail.text,
-      html: mail.html,
+      ...(mail.html === undefined ? {} : { html: mail.html }),
       date: mail.date,
     })
     if (info.rejected.length > 0) {
       // Some recipients got it; still a failure, because the others did not and cron should say so.
       const errors = ((info as { rejectedErrors?: SmtpFailure[] }).rejectedErrors ?? []).map((e) => `${e.recipient ?? '?'} (${oneLine(e.response ?? e.message)})`)
       throw new DeliveryError(
-        `could not deliver the report mail via ${server} to every recipient: refused ${errors.length > 0 ? errors.join(', ') : info.rejected.join(', ')}; delivered to ${info.accepted.join(', ')}`,
+        `could not deliver the ${what} via ${server} to every recipient: refused ${errors.length > 0 ? errors.join(', ') : info.rejected.join(', ')}; delivered to ${info.accepted.join(', ')}`,
         'check --mail',
       )
     }
     return { messageId: info.messageId, accepted: info.accepted.map(String), response: info.response }
   } catch (err) {
     if (err instanceof DeliveryError) throw err
-    const { what, hint } = describeFailure(err as SmtpFailure, o)
-    throw new DeliveryError(`could not deliver the report mail via ${server}: ${what}`, hint)
+    const { what: failure, hint } = describeFailure(err as SmtpFailure, o)
+    throw new DeliveryError(`could not deliver the ${what} via ${server}: ${failure}`, hint)
   } finally {
     transport.close()
   }

@@ -1,0 +1,16 @@
+// The alerting side of `watch`: events, their channels, the gates, enrichment and the test alert.
+
+export { buildAlert, snapshot, signatureKey, MAX_ALERT_LINES, type AlertContext } from './alert.js'
+export type { Channel, ChannelKind, LogFn, LogLevel } from './channel.js'
+export { parseCommand, type ExternalCommand } from './command-line.js'
+export { alertingMethods, DEFAULT_GATES, Dispatcher, type AlertGates, type DispatcherOptions } from './dispatcher.js'
+export { EmailChannel, type EmailChannelOptions, type EnrichmentSource } from './email.js'
+export { EnrichQueue, type EnrichQueueOptions } from './enrich-queue.js'
+export type { AlertEvent, AlertSnapshot, BlockEvent, NoticeEvent, WatchEvent } from './event.js'
+export { ExecChannel, type ExecOptions } from './exec.js'
+export { JsonLinesChannel, type JsonLinesOptions } from './json-lines.js'
+export { SyslogChannel, type SyslogOptions } from './syslog.js'
+export { syslogMessages, DEFAULT_WORDING, type SyslogWording } from './syslog-lines.js'
+export { syslogIdentity, syslogPriority } from './syslog-priority.js'
+export { sendTestAlert, testAlert, TEST_IP, type ChannelResult } from './test-alert.js'
+export { WebhookChannel, webhookUrl, type WebhookOptions } from './webhook.js'
