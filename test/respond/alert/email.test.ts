@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { fixedClock } from '../../../src/core/clock.js'
+import { fixedClock } from '../../helpers/clock.js'
 import { alertBody } from '../../../src/respond/alert/alert-mail.js'
 import type { Channel } from '../../../src/respond/alert/channel.js'
 import { EmailChannel, type EmailChannelOptions } from '../../../src/respond/alert/email.js'
