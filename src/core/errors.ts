@@ -4,10 +4,14 @@
 export const EXIT = {
   ok: 0,
   failOnDl: 1,
+  /** fw-check found something to fix (same number as failOnDl: "the check failed"). */
+  findings: 1,
   usage: 2,
   config: 3,
   input: 4,
   delivery: 5,
+  /** An action could not be carried out (a firewall command failed); same number as delivery. */
+  action: 5,
   internal: 70,
 } as const
 
@@ -41,6 +45,13 @@ export class ConfigError extends PortsleuthError {
 export class InputError extends PortsleuthError {
   constructor(message: string, hint?: string) {
     super(message, 'input', EXIT.input, hint)
+  }
+}
+
+/** A firewall command (iptables-save, nft, …) ran and failed (exit 5); message names the command, status and stderr. */
+export class FirewallError extends PortsleuthError {
+  constructor(message: string, hint?: string) {
+    super(message, 'firewall', EXIT.action, hint)
   }
 }
 
