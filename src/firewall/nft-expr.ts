@@ -78,15 +78,16 @@ const PAYLOAD_FAMILY: Record<string, Family> = { ip: 'ipv4', icmp: 'ipv4', ip6: 
 export function matchCond(m: Obj): { cond: Cond; rendered: Rendered } {
   const op = typeof m.op === 'string' ? m.op : '=='
   const left = renderExpr(m.left)
-  const right = renderExpr(m.right)
+  const l = isObj(m.left) ? m.left : {}
+  const meta = isObj(l.meta) ? String(l.meta.key) : null
+  // Interface names are strings to nft, not symbols: quoted, as nft prints them.
+  const right = (meta === 'iifname' || meta === 'oifname') && typeof m.right === 'string' ? { text: JSON.stringify(m.right), ok: !/["\\\n]/.test(m.right) } : renderExpr(m.right)
   // `in` is a flag test (ct state established,related); nft prints `==` as nothing.
   const shownOp = op === '==' || op === 'in' ? '' : `${op} `
   const rendered: Rendered = { text: `${left.text} ${shownOp}${right.text}`, ok: left.ok && right.ok }
   const negated = op === '!='
   const values = flatValues(m.right)
   const base = { text: rendered.text, negated, values }
-  const l = isObj(m.left) ? m.left : {}
-  const meta = isObj(l.meta) ? String(l.meta.key) : null
   const payload = isObj(l.payload) ? l.payload : null
   if (meta === 'iifname' || meta === 'iif') return { cond: { ...base, kind: 'iface-in' }, rendered }
   if (meta === 'oifname' || meta === 'oif') return { cond: { ...base, kind: 'iface-out' }, rendered }
