@@ -70,6 +70,8 @@ function logBefore(family: Family, e: Exit, prefix: string): Suggestion | null {
   const base = [t.family, t.name, e.chain.name]
   if (e.rule === null) return suggestion(['nft', 'add', 'rule', ...base, ...nftLog(prefix)], `logs what reaches the end of ${tableLabel(t)} ${e.chain.name}, where its policy ${policyWord(e)} it`)
   const conds = (e.rule as NftRule).condsNft
+  // A drop of only some packets needs its conditions on the log, or the log would fire for all.
+  if (conds === null && e.conds.length > 0) return null
   const condArgs = conds === null || conds === '' ? [] : conds.split(' ')
   const note = conds === null ? '; the drop rule\'s own conditions could not be copied' : ''
   return suggestion(['nft', 'insert', 'rule', ...base, 'position', String(e.rule.handle), ...condArgs, ...nftLog(prefix)], `logs right before ${where}${note}`)
