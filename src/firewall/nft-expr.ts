@@ -69,6 +69,8 @@ function join(parts: Rendered[], sep: string): Rendered {
 const flatValues = (r: Json | undefined): string[] => {
   if (Array.isArray(r)) return r.flatMap(flatValues)
   if (isObj(r) && 'set' in r) return flatValues(r.set)
+  // `ct state != established | related` is a bitwise or of flags.
+  if (isObj(r) && '|' in r) return flatValues(r['|'])
   return typeof r === 'string' || typeof r === 'number' ? [String(r).toLowerCase()] : []
 }
 

@@ -32,6 +32,11 @@ const iptablesBin = (f: Family): string => (f === 'ipv6' ? 'ip6tables' : 'iptabl
 const tableArgs = (t: Table): string[] => (t.name === 'filter' ? [] : ['-t', t.name])
 const logArgs = (prefix: string): string[] => ['-j', 'LOG', '--log-prefix', prefix, '--log-tcp-options', '--log-ip-options']
 const nftLog = (prefix: string): string[] => ['log', 'prefix', JSON.stringify(prefix), 'flags', 'tcp', 'options', 'flags', 'ip', 'options']
+// Where packets are accepted rather than dropped, logging all of them would log every reply and
+// every local packet: only what is not part of a known connection, from outside, is logged there.
+const NOT_ESTABLISHED = ['!', '-i', 'lo', '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED']
+const NFT_NOT_ESTABLISHED = ['iifname', '!=', '"lo"', 'ct', 'state', '!=', 'established,related']
+const ACCEPTED_NOTE = ' (new and invalid packets from outside only: replies and loopback pass unlogged)'
 const usesIptables = (t: Table): boolean => t.tool === 'iptables' || t.iptablesNft
 const policyWord = (e: Exit): string => (e.end === 'accept' ? 'accepts' : 'drops')
 
@@ -61,20 +66,24 @@ export function suggestFixes(w: HookWalk, j: Judgement, ctx: SuggestContext): Su
 function logBefore(family: Family, e: Exit, prefix: string): Suggestion | null {
   const t = e.table
   const where = placeOf(e)
+  const accepted = e.end === 'accept'
+  const note = accepted ? ACCEPTED_NOTE : ''
   if (usesIptables(t)) {
     const bin = [iptablesBin(family), ...tableArgs(t)]
-    if (e.rule === null) return suggestion([...bin, '-A', e.chain.name, ...logArgs(prefix)], `logs what reaches the end of ${tableLabel(t)} ${e.chain.name}, where its policy ${policyWord(e)} it`)
-    return suggestion([...bin, '-I', e.chain.name, String(e.rule.position), ...(e.rule.matchArgv ?? []), ...logArgs(prefix)], `logs right before ${where}`)
+    const only = accepted ? NOT_ESTABLISHED : []
+    if (e.rule === null) return suggestion([...bin, '-A', e.chain.name, ...only, ...logArgs(prefix)], `logs what reaches the end of ${tableLabel(t)} ${e.chain.name}, where its policy ${policyWord(e)} it${note}`)
+    return suggestion([...bin, '-I', e.chain.name, String(e.rule.position), ...(e.rule.matchArgv ?? []), ...only, ...logArgs(prefix)], `logs right before ${where}${note}`)
   }
   if (!NFT_NAME.test(t.name) || !NFT_NAME.test(e.chain.name)) return null
   const base = [t.family, t.name, e.chain.name]
-  if (e.rule === null) return suggestion(['nft', 'add', 'rule', ...base, ...nftLog(prefix)], `logs what reaches the end of ${tableLabel(t)} ${e.chain.name}, where its policy ${policyWord(e)} it`)
+  const only = accepted ? NFT_NOT_ESTABLISHED : []
+  if (e.rule === null) return suggestion(['nft', 'add', 'rule', ...base, ...only, ...nftLog(prefix)], `logs what reaches the end of ${tableLabel(t)} ${e.chain.name}, where its policy ${policyWord(e)} it${note}`)
   const conds = (e.rule as NftRule).condsNft
   // A drop of only some packets needs its conditions on the log, or the log would fire for all.
   if (conds === null && e.conds.length > 0) return null
   const condArgs = conds === null || conds === '' ? [] : conds.split(' ')
-  const note = conds === null ? '; the drop rule\'s own conditions could not be copied' : ''
-  return suggestion(['nft', 'insert', 'rule', ...base, 'position', String(e.rule.handle), ...condArgs, ...nftLog(prefix)], `logs right before ${where}${note}`)
+  const lost = conds === null ? '; the drop rule\'s own conditions could not be copied' : ''
+  return suggestion(['nft', 'insert', 'rule', ...base, 'position', String(e.rule.handle), ...condArgs, ...only, ...nftLog(prefix)], `logs right before ${where}${lost}${note}`)
 }
 
 /** Replaces a log rule that lacks TCP or IP options with one that has them. */
@@ -100,13 +109,13 @@ function optionFixes(family: Family, l: SeenLog | null): Suggestion[] {
 /** No base chain on the hook: create the logging where the packets pass. */
 function noChain(family: Family, hook: Hook, ctx: SuggestContext): Suggestion[] {
   if (ctx.fallbackTool === 'iptables') {
-    return [suggestion([iptablesBin(family), '-A', hook === 'input' ? 'INPUT' : 'FORWARD', ...logArgs(ctx.prefix)], `logs every ${family === 'ipv6' ? 'IPv6 ' : ''}packet on the ${hook} hook (nothing drops them yet)`)]
+    return [suggestion([iptablesBin(family), '-A', hook === 'input' ? 'INPUT' : 'FORWARD', ...NOT_ESTABLISHED, ...logArgs(ctx.prefix)], `logs ${family === 'ipv6' ? 'IPv6 ' : ''}packets on the ${hook} hook (nothing drops them yet)${ACCEPTED_NOTE}`)]
   }
   const fam = family === 'ipv6' ? 'ip6' : 'ip'
   return [
     suggestion(['nft', 'add', 'table', fam, 'filter'], 'a table for the chain below (no-op when it exists)'),
     suggestion(['nft', 'add', 'chain', fam, 'filter', hook, `{ type filter hook ${hook} priority 0; policy accept; }`], `a base chain on the ${hook} hook that accepts everything`),
-    suggestion(['nft', 'add', 'rule', fam, 'filter', hook, ...nftLog(ctx.prefix)], `logs every packet on the ${hook} hook (nothing drops them yet)`),
+    suggestion(['nft', 'add', 'rule', fam, 'filter', hook, ...NFT_NOT_ESTABLISHED, ...nftLog(ctx.prefix)], `logs packets on the ${hook} hook (nothing drops them yet)${ACCEPTED_NOTE}`),
   ]
 }
 

@@ -19,6 +19,9 @@ const commands = (r: FwCheckReport): string[] => r.checks.flatMap((c) => c.sugge
 
 const LOG = "LOG --log-prefix 'DROP ' --log-tcp-options --log-ip-options"
 const NFT_LOG = `log prefix '"DROP "' flags tcp options flags ip options`
+// Where packets are accepted, only those outside known connections are logged.
+const NEW_ONLY = "'!' -i lo -m conntrack '!' --ctstate RELATED,ESTABLISHED"
+const NFT_NEW_ONLY = `iifname '!=' '"lo"' ct state '!=' established,related`
 
 const SCENARIOS: { files: string[]; ok: boolean; summary: string[]; commands: string[] }[] = [
   {
@@ -95,9 +98,9 @@ const SCENARIOS: { files: string[]; ok: boolean; summary: string[]; commands: st
     ],
     commands: [
       `ipv4 input: nft replace rule inet filter input handle 9 meta nfproto ipv4 log prefix '"DROP "' flags all`,
-      `ipv4 forward: nft add rule inet filter forward ${NFT_LOG}`,
+      `ipv4 forward: nft add rule inet filter forward ${NFT_NEW_ONLY} ${NFT_LOG}`,
       `ipv6 input: nft add rule inet filter input ${NFT_LOG}`,
-      `ipv6 forward: nft add rule inet filter forward ${NFT_LOG}`,
+      `ipv6 forward: nft add rule inet filter forward ${NFT_NEW_ONLY} ${NFT_LOG}`,
     ],
   },
   {
@@ -107,7 +110,7 @@ const SCENARIOS: { files: string[]; ok: boolean; summary: string[]; commands: st
       'ipv4 input: partially logged (only tcp dport 23) @ nftables ip filter INPUT', 'ipv4 forward: not logged @ nftables ip filter FORWARD',
       'ipv6 input: no drop at all (no filter chain on this hook) @ null null null', 'ipv6 forward: no drop at all (no filter chain on this hook) @ null null null',
     ],
-    commands: [`ipv4 input: iptables -I INPUT 7 -j ${LOG}`, `ipv4 forward: iptables -A FORWARD -j ${LOG}`, `ipv6 input: ip6tables -A INPUT -j ${LOG}`, `ipv6 forward: ip6tables -A FORWARD -j ${LOG}`],
+    commands: [`ipv4 input: iptables -I INPUT 7 -j ${LOG}`, `ipv4 forward: iptables -A FORWARD -j ${LOG}`, `ipv6 input: ip6tables -A INPUT ${NEW_ONLY} -j ${LOG}`, `ipv6 forward: ip6tables -A FORWARD ${NEW_ONLY} -j ${LOG}`],
   },
 ]
 

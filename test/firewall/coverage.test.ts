@@ -39,6 +39,8 @@ describe('the walk', () => {
     expect(verdict([v4('-A INPUT -m limit --limit 3/min -j LOG')]).verdict).toBe('logged')
     expect(verdict([v4('-A INPUT -m conntrack --ctstate NEW -j LOG')]).verdict).toBe('logged')
     expect(verdict([v4('-A INPUT ! -i lo -j LOG')]).verdict).toBe('logged')
+    expect(verdict([v4('-A INPUT ! -i lo -m conntrack ! --ctstate RELATED,ESTABLISHED -j LOG')]).verdict).toBe('logged')
+    expect(verdict([v4('-A INPUT -m conntrack ! --ctstate NEW -j LOG')]).verdict).toBe('not-logged')
     expect(verdict([v4('-A INPUT -p tcp -m tcp --dport 22 -j LOG')])).toMatchObject({ verdict: 'partial', label: 'partially logged (only tcp dport 22)' })
     expect(verdict([v4('-A INPUT -i lo -j LOG')])).toMatchObject({ verdict: 'partial', label: 'partially logged (only iifname lo)' })
     expect(verdict([v4('-A INPUT -p tcp -j LOG\n-A INPUT -p udp -j LOG')]).label).toBe('partially logged (only tcp or udp)')

@@ -57,6 +57,15 @@ describe.skipIf(!runnable)('fw-check against the live ruleset of a network names
     spawnSync('ip', ['netns', 'del', NS])
   })
 
+  test('no firewall at all: no drop, and the printed commands log what is not a reply', () => {
+    reset()
+    const open = fwCheck('--forwarding', 'no')
+    expect(open.status).toBe(1)
+    expect(verdicts(open.report)).toEqual(['ipv4 input no-drop', 'ipv6 input no-drop'])
+    expect(apply(open.report)).toEqual(['iptables', 'ip6tables'].map((bin) => `${bin} -A INPUT '!' -i lo -m conntrack '!' --ctstate RELATED,ESTABLISHED -j LOG --log-prefix 'DROP ' --log-tcp-options --log-ip-options`))
+    expect(fwCheck('--forwarding', 'no').status).toBe(0)
+  })
+
   test('iptables: logged rules exit 0; unlogged exit 1, and the printed commands make them logged', () => {
     reset()
     inNs(['iptables-restore'], execFileSync('cat', [fixture('plain-logged.v4')], { encoding: 'utf8' }))

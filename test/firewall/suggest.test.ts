@@ -32,6 +32,12 @@ describe('suggested commands', () => {
     ])
   })
 
+  test('where packets are accepted, only those from outside and outside known connections are logged', () => {
+    expect(commands([v4('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j ACCEPT')]))
+      .toEqual(["iptables -I INPUT 2 '!' -i lo -m conntrack '!' --ctstate RELATED,ESTABLISHED -j LOG --log-prefix 'DROP ' --log-tcp-options --log-ip-options"])
+    expect(commands([nftRule([{ counter: null }])])).toEqual([`nft add rule inet filter input iifname '!=' '"lo"' ct state '!=' established,related log prefix '"DROP "' flags tcp options flags ip options`])
+  })
+
   test('other tables than filter get -t', () => {
     const src = parseIptablesSave('*mangle\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP\nCOMMIT\n', 't', 'ipv4')
     expect(commands([src])).toEqual(["iptables -t mangle -I INPUT 1 -j LOG --log-prefix 'DROP ' --log-tcp-options --log-ip-options"])
@@ -51,11 +57,11 @@ describe('suggested commands', () => {
   })
 
   test('no base chain at all: iptables, or nft creating a table and chain', () => {
-    expect(commands([], 'ipv6', 'forward', 'iptables')).toEqual(["ip6tables -A FORWARD -j LOG --log-prefix 'DROP ' --log-tcp-options --log-ip-options"])
+    expect(commands([], 'ipv6', 'forward', 'iptables')).toEqual(["ip6tables -A FORWARD '!' -i lo -m conntrack '!' --ctstate RELATED,ESTABLISHED -j LOG --log-prefix 'DROP ' --log-tcp-options --log-ip-options"])
     expect(commands([], 'ipv6', 'input', 'nftables')).toEqual([
       'nft add table ip6 filter',
       "nft add chain ip6 filter input '{ type filter hook input priority 0; policy accept; }'",
-      `nft add rule ip6 filter input log prefix '"DROP "' flags tcp options flags ip options`,
+      `nft add rule ip6 filter input iifname '!=' '"lo"' ct state '!=' established,related log prefix '"DROP "' flags tcp options flags ip options`,
     ])
   })
 
