@@ -9,11 +9,12 @@ import { systemDeps } from '../firewall/system.js'
 
 export default class FwCheck extends BaseCommand {
   static override summary = 'Check that the firewall logs the packets it drops, and print the rules to add.'
-  static override description = `Reads the live ruleset (iptables-save, ip6tables-save, nft -j list ruleset; needs root) or saved
-rules (--rules), follows a new packet from outside through input (and forward when the kernel forwards)
-for IPv4 and IPv6, into user chains (ufw, firewalld, Docker), and tells whether a log rule fires before
-the drop. Exit 0: logged everywhere; 1: something to fix; 3: bad configuration; 4: rules unreadable;
-5: a firewall command failed.`
+  static override description = `Reads the live ruleset (iptables-save, ip6tables-save, nft -j list ruleset;
+needs root) or saved rules (--rules), follows a new packet from outside
+through input (and forward when the kernel forwards) for IPv4 and IPv6, into
+user chains (ufw, firewalld, Docker), and tells whether a log rule fires
+before the drop. Exit 0: logged everywhere; 1: something to fix; 3: bad
+configuration; 4: rules unreadable; 5: a firewall command failed.`
 
   static override examples = [
     '<%= config.bin %> fw-check',
