@@ -4,11 +4,14 @@
 export const EXIT = {
   ok: 0,
   failOnDl: 1,
+  /** fw-check found something to fix (same number as failOnDl: "the check failed"). */
+  findings: 1,
   usage: 2,
   config: 3,
   input: 4,
-  /** A report could not be delivered, or a firewall action could not be carried out. */
-  delivery: 5,
+  /** An action could not be carried out: a mail not delivered, a firewall command that failed. */
+  action: 5,
+  /** `status`/`block`: no watcher is running (status still prints the saved state). */
   noWatcher: 6,
   internal: 70,
 } as const
@@ -49,7 +52,7 @@ export class InputError extends PortsleuthError {
 /** A firewall command failed, so an action could not be carried out (exit 5); names the command, its exit status and stderr. */
 export class FirewallError extends PortsleuthError {
   constructor(message: string, hint?: string) {
-    super(message, 'firewall', EXIT.delivery, hint)
+    super(message, 'firewall', EXIT.action, hint)
   }
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { ConfigError, UsageError } from '../../src/core/errors.js'
 import { describeFailure, serverName, type SmtpOptions } from '../../src/respond/mail.js'
-import { EXIT_DELIVERY, DeliveryError } from '../../src/respond/mail-error.js'
+import { DeliveryError } from '../../src/respond/mail-error.js'
 import { reportSubject, windowText } from '../../src/respond/mail-message.js'
 import { isLoopback, parseRecipients, prepareMail, type MailRequest } from '../../src/respond/mail-options.js'
 import { tempDir } from '../helpers/cli.js'
@@ -121,7 +121,7 @@ describe('SMTP failures in words', () => {
     expect(describeFailure(err({ code: 'EMESSAGE', response: '554 spam' }), o).what).toBe('the message was refused after DATA: 554 spam')
   })
   test('a delivery failure is its own exit status', () => {
-    expect(EXIT_DELIVERY).toBe(5)
+    expect(new DeliveryError('x').exit).toBe(5)
     expect(new DeliveryError('x')).toMatchObject({ code: 'delivery', exit: 5 })
   })
 })
