@@ -107,3 +107,36 @@ export class SeqWriter {
     this.fd = null
   }
 }
+
+/** A Follower in a child process (test/helpers/follow-child.ts); see there for its arguments. */
+export interface FollowChild {
+  child: import('node:child_process').ChildProcess
+  stderr: () => string
+  stdout: () => string
+  exited: Promise<number | null>
+}
+
+/** Starts test/helpers/follow-child.ts with `args`, prefixed by `wrapper` (e.g. setpriv …); resolves once it has started. */
+export async function startChild(args: object, wrapper: string[] = []): Promise<FollowChild> {
+  const { spawn } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const script = fileURLToPath(new URL('./follow-child.ts', import.meta.url))
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  const argv = [process.execPath, '--import', 'tsx', script, JSON.stringify(args)]
+  const all = [...wrapper, ...argv]
+  const child = spawn(all[0]!, all.slice(1), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] })
+  let err = ''
+  let out = ''
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d))
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
+  await Promise.race([until(() => /^info started$/m.test(err), 'the child follower to start', 30_000), exited.then(() => {
+    throw new Error(`follower child exited early: ${err}`)
+  })])
+  return { child, stderr: () => err, stdout: () => out, exited }
+}
+
+/** The records a child wrote (its journal file or stdout): one {input, text, checkpoint} per line. */
+export function childRecords(text: string): { input: string; text: string; checkpoint: unknown }[] {
+  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l))
+}
