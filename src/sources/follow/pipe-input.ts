@@ -62,6 +62,7 @@ export class PipeInput implements FollowedInput {
         return
       }
       this.setProblem('waiting', 'closed or replaced', 'opening it again')
+      await this.wake.wait(this.ctx.pollMs)
     }
     this.state = 'stopped'
   }
