@@ -108,6 +108,26 @@ describe('rotation while following: every line once', () => {
     await finish(c, w)
   })
 
+  test('copytruncate in the middle of a long read by a slow consumer, the new file growing past the old offset', async () => {
+    writeFileSync(file, '')
+    const c = new Collector()
+    const slow = async (d: Parameters<typeof c.consumer>[0]): Promise<void> => {
+      c.consumer(d)
+      await sleep(5)
+    }
+    const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, pollMs: 100, rotateGraceMs: 300, chunkBytes: 2048 }, slow)
+    running.push(f)
+    await f.start()
+    const w = new SeqWriter(file)
+    w.write(2000) // about 120 KB: some 60 deliveries of 5 ms each
+    await until(() => c.seqs().length > 200, 'the read under way')
+    copyFileSync(file, `${file}.1`)
+    truncateSync(file, 0)
+    w.write(4000) // past the offset the read had reached
+    await finish(c, w)
+    expect(c.logged(/truncated \(copytruncate\); reading the rest of/)).toBe(true)
+  })
+
   test('delete and re-create: the deleted file is read to its end, then the new one from its start', async () => {
     const w = new SeqWriter(file)
     const c = await follow()

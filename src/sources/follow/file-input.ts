@@ -104,8 +104,10 @@ export class FileInput implements FollowedInput {
     await this.discover(here)
     const file = this.queue[0]!
     if (this.queue.length === 1 && here !== null) {
-      if (await file.replaced()) await this.truncated(file)
-      await this.read(file)
+      do {
+        if (file.stale || (await file.replaced())) await this.truncated(file)
+        await this.read(file)
+      } while (file.stale && !this.ctx.stopped())
       return
     }
     const now = this.ctx.clock.now()

@@ -16,6 +16,8 @@ export type ChunkSink = (bytes: Buffer) => Promise<void>
  */
 export class OpenFile {
   offset = 0
+  /** Set when readLines stopped because the file was truncated or rewritten under it. */
+  stale = false
   private buf: Buffer | null = null
   private seen = ''
 
@@ -93,6 +95,7 @@ export class OpenFile {
   /** Starts again at offset 0, after the file was truncated and is being written anew. */
   async rewind(): Promise<void> {
     this.offset = 0
+    this.stale = false
     this.seen = ''
     this.head = await readHead(this.fh)
   }
@@ -106,6 +109,11 @@ export class OpenFile {
     const buf = this.buf
     let total = 0
     while (!stopped()) {
+      // A long read can outlast a copytruncate: look again before each further chunk.
+      if (total > 0 && (await this.replaced())) {
+        this.stale = true
+        break
+      }
       const { bytesRead } = await this.fh.read(buf, 0, chunkBytes, this.offset)
       if (bytesRead === 0) break
       let end = buf.lastIndexOf(NL, bytesRead - 1) + 1
