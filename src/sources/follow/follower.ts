@@ -7,7 +7,7 @@ import type { Consumer, Delivery } from './delivery.js'
 import { checkFifo, fifoSource } from './fifo.js'
 import { FileInput } from './file-input.js'
 import type { FollowContext, FollowedInput, InputSpec, InputStatus, LogSink } from './input.js'
-import { JournalInput } from './journal-input.js'
+import { JOURNAL_NAME, JournalInput } from './journal-input.js'
 import { PipeInput, stdinSource } from './pipe-input.js'
 
 // Follows several inputs at once and hands their lines to one consumer. Each input runs its own
@@ -43,7 +43,7 @@ export interface FollowOptions {
 
 /** Returns the display name of an input: its path, `journalctl -k`, or `-`. */
 export function specName(spec: InputSpec): string {
-  return spec.kind === 'journal' ? 'journalctl -k' : spec.kind === 'stdin' ? '-' : spec.path
+  return spec.kind === 'journal' ? JOURNAL_NAME : spec.kind === 'stdin' ? '-' : spec.path
 }
 
 function specKey(spec: InputSpec): string {
@@ -86,7 +86,7 @@ export class Follower {
         case 'fifo':
           return new PipeInput(spec.path, fifoSource(spec.path), ctx)
         case 'stdin':
-          return new PipeInput('-', stdinSource(ctx.stdin), ctx)
+          return new PipeInput('-', stdinSource(options.stdin ?? process.stdin), ctx)
       }
     })
   }
@@ -147,7 +147,6 @@ export class Follower {
       clock: o.clock ?? systemClock,
       log: o.log ?? (() => undefined),
       journalctl: o.journalctl ?? process.env.PORTSLEUTH_JOURNALCTL ?? 'journalctl',
-      stdin: o.stdin ?? process.stdin,
       stopped: () => this.halted,
       deliver: async (d: Delivery): Promise<void> => {
         if (this.halted) return

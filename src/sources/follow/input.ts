@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import type { Clock } from '../../core/clock.js'
 import type { Delivery } from './delivery.js'
 
@@ -50,7 +49,6 @@ export interface FollowContext {
   clock: Clock
   log: LogSink
   journalctl: string
-  stdin: Readable
   /** Hands a delivery to the consumer; never throws (a consumer failure stops the Follower). */
   deliver(d: Delivery): Promise<void>
   /** True once stop() was called or the consumer failed. */
