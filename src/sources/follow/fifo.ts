@@ -33,7 +33,7 @@ export function fifoSource(file: string): PipeSource {
     kind: 'fifo',
     endsAtEof: false,
     async open(): Promise<Readable> {
-      await checkFifo(file)
+      if (!(await stat(file)).isFIFO()) throw Object.assign(new Error(`${file}: not a FIFO`), { code: 'ENOTFIFO' })
       const fd = await openFd(file, constants.O_RDWR | constants.O_NONBLOCK)
       const st = await fstat(fd)
       opened = { dev: st.dev, ino: st.ino }

@@ -12,6 +12,8 @@ export function describeError(err: unknown): string {
     case 'EISDIR':
     case 'ENOTREG':
       return 'not a regular file'
+    case 'ENOTFIFO':
+      return 'not a FIFO'
     case 'ENOTDIR':
       return 'a component of the path is not a directory'
     default:
