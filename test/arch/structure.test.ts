@@ -87,7 +87,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['core', 'parse', 'detect', 'sources'],
   report: ['core', 'parse', 'detect', 'config', 'sources'],
   respond: ['core', 'parse', 'detect', 'config', 'sources', 'report'],
-  firewall: ['core', 'parse', 'config', 'sources', 'respond'],
+  firewall: ['core', 'parse', 'config', 'sources', 'report', 'respond'],
   run: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond'],
   watch: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'firewall'],
   cli: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'watch', 'firewall'],
