@@ -98,7 +98,7 @@ export class Background extends Actor {
       case 'oddflags': {
         let flags = ''
         let bits = (v >> 3) & 0xff
-        // psad rejects a flag set with only the ECN bits (reference §1.4); add SYN there.
+        // psad rejects a flag set with only the ECN bits; add SYN there.
         if (p.psadCompatible && bits !== 0 && (bits & 0x3f) === 0) bits |= 0x02
         for (let b = 0; b < 8; b++) if (bits & (1 << (7 - b))) flags += (flags === '' ? '' : ' ') + FLAG_ORDER[b]
         return this.tcp(this.port, flags, 40, this.sport, false)

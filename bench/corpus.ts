@@ -22,7 +22,7 @@ export interface CorpusOptions {
   seed: number
   /** Distinct sources; default lines / 8 (at least 20, at most 50,000). */
   sources?: number
-  /** Only what psad 2.4.6 can parse (reference §1.2-1.4), so a comparison measures detection. */
+  /** Only what psad 2.4.6 can parse (docs/psad-model.md §7), so a comparison measures detection. */
   psadCompatible?: boolean
   /** Window start (ISO 8601, default 2026-11-22T06:00:00Z) and length in hours (default 6). */
   start?: string

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFlags } from '../../src/cli/flags.js'
 
-// psad's own test suite (reference §10) as differential cases: which capture file, with which
+// psad's own test suite as differential cases: which capture file, with which
 // settings, and which psad-only arguments. Cases that need something portsleuth lacks are kept with
 // `needs` and run as soon as `portsleuth analyze` has the flag for it.
 

@@ -1,6 +1,6 @@
 import { canonicalIP } from './addresses.js'
 
-// A tolerant reader of `psad -A` output (reference §8.1). It keeps what the comparison needs: the
+// A tolerant reader of `psad -A` output. It keeps what the comparison needs: the
 // level counts, and from "IP Status Detail" per source its DL, packets, and per destination the
 // scanned port ranges, signature ids and invalid-ICMP records. Lines it does not recognise are skipped,
 // so other psad versions (3.0 adds lines) still parse.

@@ -19,7 +19,7 @@ export type FilterReason =
   | 'fields'
 
 /**
- * psad's line filters in psad's order (reference §1.3), then ours: --restrict-ip, --since/--until
+ * psad's line filters in psad's order (docs/psad-model.md §1), then ours: --restrict-ip, --since/--until
  * on event time, --fields. Compiled once; `check` returns the first reason that drops the packet.
  */
 export class PacketFilter {

@@ -1,6 +1,6 @@
 import type { DetectionSettings } from '../config/settings.js'
 
-// psad's danger-level model (reference §2.3), as pure functions of one (source, destination) pair:
+// psad's danger-level model (docs/psad-model.md §2), as pure functions of one (source, destination) pair:
 //   N = packets to the destination, R = destination port range (hi − lo, or N when no ports),
 //   P = distinct IP protocols to it, D = destinations of the source.
 // A pair counts once N ≥ DANGER_LEVEL1 or D ≥ DL1_UNIQUE_HOSTS, and only if it is a real scan:

@@ -4,7 +4,7 @@ import { flagsText, PROTO_TCP, type Packet } from '../parse/packet.js'
 import { protoName } from '../parse/protocols.js'
 import { num, type Cell } from './csv-cells.js'
 
-// The `--csv-fields` vocabulary: psad's packet-record names (reference §1.5), each a getter on
+// The `--csv-fields` vocabulary: psad's packet-record names (docs/psad-model.md §1), each a getter on
 // Packet. A value the line does not carry is an empty cell, not psad's -1 (which a spreadsheet would
 // happily sum). IPv4-only fields (ttl, tos, ip_id, frag_bit) are empty for IPv6 packets and the
 // IPv6-only ones (tc, hop_limit) empty for IPv4, as in psad's record. The prefix is printed as

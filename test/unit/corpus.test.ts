@@ -149,7 +149,7 @@ describe('corpus generator: what the lines look like', () => {
     expect(count(/PROTO=ESP /)).toBeGreaterThan(0)
   })
 
-  test('psad-compatible mode leaves out what psad 2.4.6 rejects (reference §1.2-1.4)', () => {
+  test('psad-compatible mode leaves out what psad 2.4.6 rejects (docs/psad-model.md §7)', () => {
     const bad = compat.filter((l) =>
       /^<\d+>/.test(l) || // RFC 5424
       !(/^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ /.test(l) || /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S+ \S+ /.test(l)) || // head

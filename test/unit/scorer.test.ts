@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { analyzeLines, dlOf, icmpLine, protoLine, range, tcpLine, udpLine } from '../helpers/lines.js'
 
-// psad-behaviour.md §2.3: empirically confirmed boundaries of psad's danger-level model.
+// The boundaries of psad's danger-level model (docs/psad-model.md §2), as psad 2.4.6 computes them.
 describe('danger-level boundaries (psad §2.3)', () => {
   test('20 SYNs to one port on one host: no DL (port range 0)', () => {
     expect(dlOf(analyzeLines(range(20).map(() => tcpLine({ dport: 22 }))))).toBe(0)

@@ -1,7 +1,7 @@
 import { OPT_EOL, OPT_MSS, OPT_NOP, OPT_SACK_OK, OPT_TIMESTAMP, OPT_WSCALE, type DecodedOptions, type TcpOption } from './tcp-options.js'
 import type { NumTest, OptTest, P0fEntry } from './types.js'
 
-// Matching one SYN against one pf.os entry. Differences from psad (psad-behaviour §5.1):
+// Matching one SYN against one pf.os entry. Differences from psad (docs/psad-model.md §7):
 // - the option list must match as a whole: same length, same kinds in the same order. psad checks
 //   only the signature's positions, so extra packet options pass and `.` matches anything.
 // - `T` wants a non-zero TSval and `T0` a zero one (p0f v2); psad lets `T` match both.

@@ -7,8 +7,7 @@ import type { PosfEntry, PosfId } from './types.js'
 // kernel log lines to the next block.
 //
 // psad splits the file on `;`, so a statement without its `;` swallows the next line: its own posf
-// loses HPUX 10.x, HPUX 11.x and Nokia IPSO, and "Solaris 8" gets their values (psad-behaviour
-// §5.2, Appendix B 6). Here statements are read per line, so nothing is corrupted; a missing `;` is
+// loses HPUX 10.x, HPUX 11.x and Nokia IPSO, and "Solaris 8" gets their values. Here statements are read per line, so nothing is corrupted; a missing `;` is
 // a ConfigError in strict mode and a warning otherwise (psad's shipped file needs the latter).
 
 export interface PosfOptions {

@@ -3,7 +3,7 @@ import type { PosfEntry } from './types.js'
 // posf (Toby Miller's "Passive OS Fingerprinting: Details and Techniques", as psad uses it) judges a
 // source by several SYNs: the LEN and WINDOW values seen, the TTL range, and how the IPv4 ID moves.
 // psad keeps every IP ID of the source in a list; a running "all small increments" flag is enough.
-// Differences from psad (psad-behaviour §5.2): the hop allowance is MAX_HOPS, not a fixed 20; the
+// Differences from psad: the hop allowance is MAX_HOPS, not a fixed 20; the
 // ID step wraps at 65536; the choice among several matching entries is file order (psad: hash order)
 // and the others are reported; `*`-named entries (scanners) bound the TTL only from above.
 
