@@ -24,6 +24,11 @@ export function keyText(key: AddressKey): string {
   return typeof key === 'number' ? formatIPv4(key >>> 0) : key
 }
 
+/** Returns the key a SourceTable files a source under (IPv4 as an unsigned number, as packets carry it). */
+export function tableKey(key: AddressKey): AddressKey {
+  return typeof key === 'number' ? key >>> 0 : key
+}
+
 /** Everything known about one (source, destination) pair: cumulative totals plus the scoring window. */
 export interface PairState {
   dst: AddressKey
@@ -93,6 +98,23 @@ export interface SourceState {
   os: OsState | null
   /** What few sources need, created on first use (`rareOf`); null reads as NO_RARE. */
   rare: SourceRare | null
+  /** The save epoch in which the source was last marked changed (see SourceTracker); 0: never. */
+  epoch: number
+}
+
+/**
+ * What `watch` attaches to an engine to save its state and bound its memory (null for `analyze`, so
+ * the hot path pays one null check). A source whose `epoch` differs from the tracker's is handed to
+ * `touch` once when its first packet of the epoch arrives; a save starts a new epoch.
+ */
+export interface SourceTracker {
+  epoch: number
+  touch(src: SourceState): void
+  /** Timeline minutes entered since the last save (rows of other minutes did not change). */
+  readonly minutes: Set<number>
+  /** Sources tracked before `makeRoom` is asked to evict some for a new one (Infinity: no cap). */
+  readonly maxSources: number
+  makeRoom(): void
 }
 
 /** The parts of a source's state that most sources never touch, kept out of the common object. */
@@ -192,6 +214,7 @@ export function newSource(key: AddressKey, time: number): SourceState {
     prefixPackets: 0,
     os: null,
     rare: null,
+    epoch: 0,
   }
 }
 
