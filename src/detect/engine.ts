@@ -15,7 +15,7 @@ import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
 import { SourceTable } from './source-table.js'
-import { FAR_TIME, keyText, newPair, newSource, NO_TIME, protoCount, rareOf, type PairState, type SignatureHit, type SourceState, type SourceTracker } from './state.js'
+import { FAR_TIME, keyText, newPair, newSource, NO_TIME, pastCount, protoCount, rareOf, takePast, type PairState, type SignatureHit, type SourceState, type SourceTracker } from './state.js'
 import { Tally } from './tally.js'
 
 // The detection engine is a reducer: `ingest(state, packet)` updates the state in place and reports
@@ -235,7 +235,11 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
     }
   }
   if (pair === undefined) {
-    if (pairs.length >= state.settings.maxDestinations) return null
+    // A destination of a compacted source's past comes back: analyze still had its pair.
+    const past = src.rare === null ? null : src.rare.pastDestinations
+    if (past === null || !takePast(src.rare!, key)) {
+      if (pairs.length + (past === null ? 0 : pastCount(past)) >= state.settings.maxDestinations) return null
+    }
     pair = newPair(key, time)
     // `[pair]` has room for one; pushing onto an empty array would reserve 17 slots.
     if (pairs.length === 0) src.pairs = [pair]
@@ -439,7 +443,7 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
       if (row === undefined) state.totals.timeline.set(minute, (row = [0, 0, 0, 0, 0, 0]))
       state.lastMinute = minute
       state.lastRow = row
-      tracker?.minutes.add(minute)
+      tracker?.minutes?.add(minute)
     }
     row[src.dl]!++
   }

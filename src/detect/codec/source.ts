@@ -1,6 +1,6 @@
 import { parseIPv4 } from '../../parse/address.js'
 import { INLINE_PAIRS, MAX_SOURCE_LABELS, type EngineState } from '../engine.js'
-import { keyText, newPair, newSource, rareOf, type AddressKey, type PairState, type SourceRare, type SourceState } from '../state.js'
+import { keyText, newPair, newSource, pastList, rareOf, type AddressKey, type PairState, type SourceRare, type SourceState } from '../state.js'
 import { Tally, type TallyEntry } from '../tally.js'
 import { corrupt, list, num, nums, obj, readNumbers, str } from './check.js'
 import { decodeOs, encodeOs } from './os.js'
@@ -29,7 +29,7 @@ export const PAIR_OTHER = ['dst', 'otherProtos', 'wOtherProtos'] as const satisf
 export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera', 'outputPackets'] as const satisfies readonly (keyof SourceRare)[]
 /** `pairIndex` is rebuilt from the pairs (the engine keeps one exactly when there are more than INLINE_PAIRS). */
 export const RARE_OTHER = [
-  'protocolScan', 'sweep', 'tcpFlags', 'prefixes', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex',
+  'protocolScan', 'sweep', 'tcpFlags', 'prefixes', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
 ] as const satisfies readonly (keyof SourceRare)[]
 
 type Unlisted<T, L> = Exclude<keyof T, L>
@@ -84,6 +84,14 @@ function decodePair(v: unknown, where: string): PairState {
   return p
 }
 
+function pastIn(v: unknown, where: string): AddressKey[] | Set<AddressKey> {
+  const keys = list(v, where, 'pastDestinations', 1).map((k) => {
+    if (typeof k !== 'number' && typeof k !== 'string') corrupt(where, 'a past destination is neither IPv4 nor IPv6')
+    return k
+  })
+  return pastList(keys)
+}
+
 function encodeRare(r: SourceRare): Record<string, unknown> {
   return {
     untrackedPackets: r.untrackedPackets,
@@ -98,6 +106,7 @@ function encodeRare(r: SourceRare): Record<string, unknown> {
     invalidIcmp: r.invalidIcmp === null ? null : [...r.invalidIcmp].map(([k, i]) => [k, i.v6, i.type, i.code, i.kind, i.count]),
     autoDl: r.autoDl === null ? null : [...r.autoDl],
     reputation: r.reputation.map((m) => [m.feed, m.dl, m.network]),
+    pastDestinations: r.pastDestinations === null ? null : [...r.pastDestinations],
   }
 }
 
@@ -124,6 +133,7 @@ function decodeRare(src: SourceState, v: unknown, engine: EngineState, where: st
     const [feed, dl, network] = list(e, where, 'reputation', 3)
     return { feed: str(feed, where, 'feed'), dl: num(dl, where, 'feed dl'), network: str(network, where, 'feed network') }
   })
+  r.pastDestinations = o.pastDestinations === null ? null : pastIn(o.pastDestinations, where)
   if (src.pairs.length > INLINE_PAIRS) r.pairIndex = new Map(src.pairs.map((p) => [p.dst, p]))
 }
 
