@@ -136,12 +136,13 @@ export class Tracker implements SourceTracker {
   /** Starts a new save epoch and returns what changed in the one that ends. */
   takeChanges(): StateChanges {
     const minutes = this.minutes ?? new Set<number>()
-    // The current minute's row is counted through the engine's cache, which does not report it.
-    if (!Number.isNaN(this.engine.lastMinute)) minutes.add(this.engine.lastMinute)
     const changes = { sources: this.changed, removed: this.removed, minutes: [...minutes] }
     this.changed = []
     this.removed = []
     minutes.clear()
+    // The current minute's row goes on counting through the engine's cache, which reports a minute
+    // only when it is entered: it starts the new epoch as changed.
+    if (!Number.isNaN(this.engine.lastMinute)) minutes.add(this.engine.lastMinute)
     this.epoch++
     return changes
   }
