@@ -4,9 +4,12 @@ import { StateError } from '../../core/errors.js'
 // Decoding checks the shape of every value it takes, so a bad record fails loudly (and the state is
 // set aside) instead of filling the engine with NaN and undefined.
 
+/** A saved record that cannot be decoded: the state it belongs to is unusable. */
+export class CorruptStateError extends StateError {}
+
 /** Throws the error a malformed saved record gives: which record, which part. */
 export function corrupt(where: string, what: string): never {
-  throw new StateError(`corrupt saved state: ${where}: ${what}`)
+  throw new CorruptStateError(`corrupt saved state: ${where}: ${what}`)
 }
 
 /** Returns v when it is a number (finite or not), else throws. */

@@ -103,10 +103,10 @@ export const PORT_TABLES = [[6, 'tcp'], [17, 'udp'], [136, 'udplite']] as const
 export function portEntries(ports: Totals['ports'], fn: (proto: number, port: number, packets: number) => void, since?: Totals['ports']): void {
   for (const [proto, name] of PORT_TABLES) {
     const now = ports[name]
-    const before = since?.[name]
+    const before = since === undefined ? null : since[name]
     for (let port = 0; port < 65536; port++) {
       const n = now[port]!
-      if (before === undefined ? n !== 0 : n !== before[port]) fn(proto, port, n)
+      if (n !== (before === null ? 0 : before[port]!)) fn(proto, port, n)
     }
   }
 }
