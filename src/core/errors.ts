@@ -63,6 +63,13 @@ export class TargetError extends PortsleuthError {
   }
 }
 
+/** A state directory or state file that cannot be used (exit 4): which path, and why. */
+export class StateError extends PortsleuthError {
+  constructor(message: string, hint?: string) {
+    super(message, 'state', EXIT.input, hint)
+  }
+}
+
 /** A bug: something the code assumed could not happen (exit 70). */
 export class InternalError extends PortsleuthError {
   constructor(message: string) {

@@ -15,7 +15,7 @@ import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
 import { SourceTable } from './source-table.js'
-import { FAR_TIME, keyText, newPair, newSource, NO_TIME, protoCount, rareOf, type PairState, type SignatureHit, type SourceState } from './state.js'
+import { FAR_TIME, keyText, newPair, newSource, NO_TIME, pastCount, protoCount, rareOf, takePast, type PairState, type SignatureHit, type SourceState, type SourceTracker } from './state.js'
 import { Tally } from './tally.js'
 
 // The detection engine is a reducer: `ingest(state, packet)` updates the state in place and reports
@@ -77,6 +77,8 @@ export interface EngineState {
   /** The timeline row of the last packet's minute (consecutive packets share it). */
   lastMinute: number
   lastRow: number[] | undefined
+  /** Change tracking and the source cap of `watch`; null (no cost) for `analyze`. */
+  tracker: SourceTracker | null
 }
 
 /** psad's per-source lists and Snort data; each may be absent. */
@@ -92,7 +94,7 @@ export const NO_LISTS: DetectionLists = { autoDl: null, reputation: null, snortR
 
 // Bounds on run-wide label maps: hostile logs must not be able to grow them without limit.
 export const MAX_LABELS = 1000
-const MAX_SOURCE_LABELS = 32
+export const MAX_SOURCE_LABELS = 32
 
 const PROTO_BIT: Record<number, number> = { [PROTO_TCP]: 1, [PROTO_UDP]: 2, [PROTO_UDPLITE]: 4, [PROTO_ICMP]: 8, [PROTO_ICMPV6]: 16 }
 
@@ -130,6 +132,7 @@ export function createEngine(
     },
     onEvent,
     hits: [],
+    tracker: null,
   }
 }
 
@@ -185,6 +188,8 @@ function sourceOf(state: EngineState, pkt: Packet, time: number): SourceState {
   const key = pkt.ipv6 ? pkt.src : pkt.srcNum
   let src = state.sources.get(key)
   if (src === undefined) {
+    const tracker = state.tracker
+    if (tracker !== null && state.sources.size >= tracker.maxSources) tracker.makeRoom()
     src = newSource(pkt.ipv6 ? pkt.src : pkt.srcNum | 0, time)
     state.sources.set(key, src)
     // A reputation listing depends only on the address and DLs never drop, so once per source is
@@ -213,7 +218,7 @@ function autoDlFor(state: EngineState, pkt: Packet): ReturnType<typeof AutoDl.pi
 
 // Most sources talk to one or two destinations: a short list is searched directly, a Map is built
 // only for sources with more than a handful.
-const INLINE_PAIRS = 8
+export const INLINE_PAIRS = 8
 
 function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number): PairState | null {
   const key = pkt.ipv6 ? pkt.dst : pkt.dstNum | 0
@@ -230,7 +235,11 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
     }
   }
   if (pair === undefined) {
-    if (pairs.length >= state.settings.maxDestinations) return null
+    // A destination of a compacted source's past comes back: analyze still had its pair.
+    const past = src.rare === null ? null : src.rare.pastDestinations
+    if (past === null || !takePast(src.rare!, key)) {
+      if (pairs.length + (past === null ? 0 : pastCount(past)) >= state.settings.maxDestinations) return null
+    }
     pair = newPair(key, time)
     // `[pair]` has room for one; pushing onto an empty array would reserve 17 slots.
     if (pairs.length === 0) src.pairs = [pair]
@@ -366,6 +375,8 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   const abs = Number.isFinite(pkt.time) ? pkt.time : Number.NaN
   const time = abs === abs ? tick(abs - state.base) : NO_TIME
   const src = sourceOf(state, pkt, time)
+  const tracker = state.tracker
+  if (tracker !== null && src.epoch !== tracker.epoch) tracker.touch(src)
   src.packets++
   if (time !== NO_TIME) {
     if (src.firstSeen === NO_TIME || time < src.firstSeen) src.firstSeen = time
@@ -426,10 +437,14 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   }
   if (abs === abs) {
     const minute = Math.floor(abs / 60_000)
-    let row = minute === state.lastMinute ? state.lastRow : state.totals.timeline.get(minute)
-    if (row === undefined) state.totals.timeline.set(minute, (row = [0, 0, 0, 0, 0, 0]))
-    state.lastMinute = minute
-    state.lastRow = row
+    let row = state.lastRow
+    if (minute !== state.lastMinute || row === undefined) {
+      row = state.totals.timeline.get(minute)
+      if (row === undefined) state.totals.timeline.set(minute, (row = [0, 0, 0, 0, 0, 0]))
+      state.lastMinute = minute
+      state.lastRow = row
+      tracker?.minutes?.add(minute)
+    }
     row[src.dl]!++
   }
   return null

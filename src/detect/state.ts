@@ -24,6 +24,11 @@ export function keyText(key: AddressKey): string {
   return typeof key === 'number' ? formatIPv4(key >>> 0) : key
 }
 
+/** Returns the key a SourceTable files a source under (IPv4 as an unsigned number, as packets carry it). */
+export function tableKey(key: AddressKey): AddressKey {
+  return typeof key === 'number' ? key >>> 0 : key
+}
+
 /** Everything known about one (source, destination) pair: cumulative totals plus the scoring window. */
 export interface PairState {
   dst: AddressKey
@@ -93,11 +98,34 @@ export interface SourceState {
   os: OsState | null
   /** What few sources need, created on first use (`rareOf`); null reads as NO_RARE. */
   rare: SourceRare | null
+  /** The save epoch in which the source was last marked changed (see SourceTracker); 0: never. */
+  epoch: number
+}
+
+/**
+ * What `watch` attaches to an engine to save its state and bound its memory (null for `analyze`, so
+ * the hot path pays one null check). A source whose `epoch` differs from the tracker's is handed to
+ * `touch` once when its first packet of the epoch arrives; a save starts a new epoch.
+ */
+export interface SourceTracker {
+  epoch: number
+  touch(src: SourceState): void
+  /** Timeline minutes entered since the last save (rows of other minutes did not change); null: not recorded. */
+  readonly minutes: Set<number> | null
+  /** Sources tracked before `makeRoom` is asked to evict some for a new one (Infinity: no cap). */
+  readonly maxSources: number
+  makeRoom(): void
 }
 
 /** The parts of a source's state that most sources never touch, kept out of the common object. */
 export interface SourceRare {
   pairIndex: Map<AddressKey, PairState> | null
+  /**
+   * Destinations whose pairs were dropped when the source was compacted (see retention.ts): a list,
+   * or a Set when long. They still count against `maxDestinations`, and one that comes back gets a
+   * pair again, so the source is scored on the destinations analyze would score it on.
+   */
+  pastDestinations: AddressKey[] | Set<AddressKey> | null
   /** Packets to destinations beyond `maxDestinations` (counted, not itemised). */
   untrackedPackets: number
   tcpFlags: Tally<number> | null
@@ -120,6 +148,7 @@ const NO_LISTINGS: SourceRare['reputation'] = []
 function newRare(): SourceRare {
   return {
     pairIndex: null,
+    pastDestinations: null,
     untrackedPackets: 0,
     tcpFlags: null,
     protocolScan: false,
@@ -143,8 +172,33 @@ export function rareOf(src: SourceState): SourceRare {
   return (src.rare ??= newRare())
 }
 
-// Shared until the first destination replaces it (engine.pairOf never pushes onto it).
-const NO_PAIRS: PairState[] = []
+/** Returns a past-destination collection holding `keys`: a list, or a Set when long (looked up per packet). */
+export function pastList(keys: AddressKey[]): AddressKey[] | Set<AddressKey> {
+  return keys.length > PAST_INLINE ? new Set(keys) : keys
+}
+
+const PAST_INLINE = 8
+
+/** Returns how many past destinations a compacted source has. */
+export function pastCount(past: AddressKey[] | Set<AddressKey>): number {
+  return Array.isArray(past) ? past.length : past.size
+}
+
+/** Removes a destination from the source's past destinations; returns whether it was one. */
+export function takePast(rare: SourceRare, dst: AddressKey): boolean {
+  const past = rare.pastDestinations
+  if (past === null) return false
+  if (Array.isArray(past)) {
+    const i = past.indexOf(dst)
+    if (i < 0) return false
+    past.splice(i, 1)
+  } else if (!past.delete(dst)) return false
+  if (pastCount(past) === 0) rare.pastDestinations = null
+  return true
+}
+
+/** The empty destination list, shared until a first destination replaces it (engine.pairOf never pushes onto it). */
+export const NO_PAIRS: PairState[] = []
 
 export function newPair(dst: AddressKey, time: number): PairState {
   return {
@@ -192,6 +246,7 @@ export function newSource(key: AddressKey, time: number): SourceState {
     prefixPackets: 0,
     os: null,
     rare: null,
+    epoch: 0,
   }
 }
 

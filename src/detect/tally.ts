@@ -28,6 +28,16 @@ export class Tally<K> {
     private readonly other: K,
   ) {}
 
+  /** Returns a tally holding `data` (as `data()` gave it), in its order: how saved state comes back. */
+  static fromData<K>(limit: number, other: K, data: readonly TallyEntry<K>[]): Tally<K> {
+    const t = new Tally(limit, other)
+    for (const e of data) {
+      t.boxes.set(e.key, { n: e.n, first: e.first })
+      if (e.key !== other) t.keys++
+    }
+    return t
+  }
+
   /** Adds `by` to the count of `key` (or of `other` when the tally is full). */
   add(key: K, by = 1, ordinal = 0): void {
     if (this.last !== null && key === this.lastKey) {

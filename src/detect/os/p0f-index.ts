@@ -32,6 +32,7 @@ export class P0fIndex {
   private readonly order = new Map<P0fEntry, number>()
   private readonly resultIds = new Map<string, number>()
   private readonly tables = new Map<number, HopTable>()
+  private byPlace: Map<string, P0fEntry> | null = null
 
   constructor(private readonly entries: readonly P0fEntry[]) {
     this.size = entries.length
@@ -76,6 +77,17 @@ export class P0fIndex {
       if (m.label !== best.label && !also.includes(m.label) && also.length < MAX_ALSO) also.push(m.label)
     }
     return this.intern(best, also)
+  }
+
+  /**
+   * Returns the result id for a verdict saved as its entry's `file:line` and the labels that tied
+   * with it (ids are interned per run, so saved state names results this way), or -1 when this
+   * database has no entry there any more.
+   */
+  restore(place: string, alsoMatched: readonly string[]): number {
+    this.byPlace ??= new Map(this.entries.map((e) => [`${e.file}:${e.line}`, e]))
+    const entry = this.byPlace.get(place)
+    return entry === undefined ? -1 : this.intern(entry, [...alsoMatched])
   }
 
   // Entries that share a label (nmap's nine OS-probe shapes, Linux's S44 and S45) are one verdict, so

@@ -51,8 +51,9 @@ export class SignatureIndex {
   /** `ip` rules that need IPv4 options: only packets with logged options meet them. */
   private readonly ipWithOptions: Entry[] = []
   private serial = 0
+  private byKeyMap: Map<string, Signature> | null = null
 
-  constructor(signatures: readonly Signature[]) {
+  constructor(private readonly signatures: readonly Signature[]) {
     this.size = signatures.length
     for (const sig of signatures) {
       const entry: Entry = { sig, prog: compileSignature(sig), stamp: 0 }
@@ -88,6 +89,12 @@ export class SignatureIndex {
         }
       }
     }
+  }
+
+  /** Returns the signature with this key (`sid:621`, `psad_id:100210`), or undefined. */
+  byKey(key: string): Signature | undefined {
+    this.byKeyMap ??= new Map(this.signatures.map((s) => [s.key, s]))
+    return this.byKeyMap.get(key)
   }
 
   /** Appends to `out` every signature the packet matches; returns how many were appended. */
