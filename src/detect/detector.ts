@@ -3,7 +3,7 @@ import { utf8 } from '../parse/bytes.js'
 import { LineParser } from '../parse/line.js'
 import { emptyPacket, type Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
-import { createEngine, ingest, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
+import { createEngine, ingest, reconfigureEngine, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
 import { PacketFilter } from './filters.js'
 import type { OsDatabase } from './os/index.js'
@@ -52,8 +52,8 @@ export class Detector {
   linesRead = 0
   readonly skipped = new Map<string, number>()
   readonly malformed: MalformedSample[] = []
-  private readonly parser: LineParser
-  private readonly filter: PacketFilter
+  private parser!: LineParser
+  private filter!: PacketFilter
   private readonly sink: PacketSink | null
   /** The one packet every line is parsed into: nothing keeps a packet after it was processed. */
   private readonly scratch = emptyPacket()
@@ -63,14 +63,25 @@ export class Detector {
   private lineEnd = 0
 
   constructor(plan: DetectionPlan, hooks: DetectorHooks = {}) {
+    this.configure(plan)
     const { settings, lists } = plan
-    this.parser = new LineParser({ sidString: settings.filters.sidString })
-    const snortRules = lists.snortRules
-    this.filter = new PacketFilter(settings.filters, settings.detection, plan.criteria, (sid) => snortRules?.has(sid) ?? false)
     const onEvent = hooks.onEvent
     const line = (): string => utf8(this.lineBuf, this.lineStart, this.lineEnd)
     this.engine = createEngine(settings.detection, plan.signatures?.index ?? null, plan.os, onEvent == null ? null : (e) => onEvent(e, line), lists)
     this.sink = hooks.sink ?? null
+  }
+
+  private configure(plan: DetectionPlan): void {
+    const { settings, lists } = plan
+    this.parser = new LineParser({ sidString: settings.filters.sidString })
+    const snortRules = lists.snortRules
+    this.filter = new PacketFilter(settings.filters, settings.detection, plan.criteria, (sid) => snortRules?.has(sid) ?? false)
+  }
+
+  /** Continues with another plan (watch's SIGHUP): sources, windows and counters stay. */
+  reconfigure(plan: DetectionPlan): void {
+    this.configure(plan)
+    reconfigureEngine(this.engine, plan.settings.detection, plan.signatures?.index ?? null, plan.os, plan.lists)
   }
 
   private skip(reason: string): void {

@@ -136,6 +136,19 @@ export function createEngine(
   }
 }
 
+/**
+ * Gives a running engine another configuration (watch's SIGHUP): its sources, windows and totals stay;
+ * new packets are judged with the new settings, signatures, OS database and lists. DLs never drop.
+ */
+export function reconfigureEngine(state: EngineState, settings: DetectionSettings, signatures: SignatureIndex | null, os: OsDatabase | null, lists: DetectionLists): void {
+  const s = state as { -readonly [K in keyof EngineState]: EngineState[K] }
+  s.settings = settings
+  s.signatures = settings.signatures ? signatures : null
+  s.os = settings.os ? os : null
+  s.lists = lists
+  s.autoDlCache = new SourceTable()
+}
+
 // An offset in ms as a small integer: `| 0` makes V8 keep it inside the object instead of boxing a
 // double (a difference of two boxed epochs is boxed even when integral). Beyond ±24 days the exact
 // double is kept.

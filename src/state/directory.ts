@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import path from 'node:path'
 import type { Clock } from '../core/clock.js'
 import { StateError } from '../core/errors.js'
 import { LOCK_FILE } from './schema.js'
 
 // The state directory: created if missing, proven writable before anything is read, held by one
-// process at a time (a lock file with its pid), and the place where an unusable state file is set
+// process at a time (see lockDirectory), and the place where an unusable state file is set
 // aside for inspection.
 
 const reason = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err))
@@ -24,53 +25,36 @@ export function prepareDirectory(dir: string): void {
 
 const held = new Set<string>()
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
- * Takes the directory's lock for this process; throws StateError when another live process (or
- * another store in this one) holds it. A lock left by a process that died is taken over.
+ * Takes the directory's lock for this process; throws StateError when another process (or another
+ * store in this one) holds it. The lock is SQLite's exclusive lock on `state.lock`: a POSIX record
+ * lock the kernel releases when its process ends in any way (kill -9 included), so a lock can never
+ * be left behind — unlike a pid file, which a reused pid or a zombie makes look alive.
  */
 export function lockDirectory(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE)
   const key = path.resolve(dir)
   if (held.has(key)) throw new StateError(`state directory ${dir} is already open in this process`)
+  let db: Database.Database
   try {
-    writeFileSync(file, `${process.pid}\n`, { flag: 'wx' })
+    db = new Database(file, { timeout: 0 })
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot write ${file}: ${reason(err)}`)
-    const owner = Number.parseInt(readText(file), 10)
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-      throw new StateError(`state directory ${dir} is in use by process ${owner}`, `stop that process, or remove ${file} if it is not portsleuth`)
-    }
-    try {
-      writeFileSync(file, `${process.pid}\n`)
-    } catch (e) {
-      throw new StateError(`cannot write ${file}: ${reason(e)}`)
-    }
+    throw new StateError(`cannot open ${file}: ${reason(err)}`)
+  }
+  try {
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS owner (pid INTEGER); DELETE FROM owner;')
+    db.prepare('INSERT INTO owner (pid) VALUES (?)').run(process.pid)
+    db.exec('COMMIT')
+  } catch (err) {
+    db.close()
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new StateError(`state directory ${dir} is in use by another process (a running watch, or a status or block command)`, 'stop the watcher first, or give this command its own --state-dir')
+    throw new StateError(`cannot lock ${file}: ${reason(err)}`)
   }
   held.add(key)
   return () => {
     held.delete(key)
-    try {
-      if (readText(file).trim() === String(process.pid)) unlinkSync(file)
-    } catch {
-      // already gone: nothing to release
-    }
+    db.close()
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { fixedClock } from '../helpers/clock.js'
@@ -364,19 +365,26 @@ describe('the state directory', () => {
     open(dir).store.close()
   })
 
-  test('a lock held by another live process is refused; one left by a dead process is taken over', async () => {
+  test('a lock held by another live process is refused; the lock of a process killed with -9 is free at once', async () => {
     const dir = fresh()
     open(dir).store.close()
-    const sleeper = spawn('sleep', ['30'])
+    // Another process holds the directory (it takes the lock the way the store does, then waits).
+    const holder = spawn(process.execPath, ['-e', `
+      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))})
+      const db = new Database(process.argv[1], { timeout: 0 })
+      db.pragma('locking_mode = EXCLUSIVE')
+      db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS owner (pid INTEGER); COMMIT')
+      process.stdout.write('locked\\n')
+      setInterval(() => {}, 1000)
+    `, path.join(dir, 'state.lock')], { stdio: ['ignore', 'pipe', 'inherit'] })
     try {
-      writeFileSync(path.join(dir, 'state.lock'), `${sleeper.pid}\n`)
-      expect(() => open(dir)).toThrow(`state directory ${dir} is in use by process ${sleeper.pid}`)
+      await new Promise((resolve) => holder.stdout!.once('data', resolve))
+      expect(() => open(dir)).toThrow(`state directory ${dir} is in use by another process`)
     } finally {
-      sleeper.kill('SIGKILL')
-      await new Promise((r) => sleeper.once('exit', r))
+      holder.kill('SIGKILL')
+      await new Promise((r) => holder.once('exit', r))
     }
     const s = open(dir)
-    expect(readFileSync(path.join(dir, 'state.lock'), 'utf8')).toBe(`${process.pid}\n`)
     s.store.close()
   })
 })
