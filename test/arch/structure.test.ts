@@ -88,10 +88,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   report: ['core', 'parse', 'detect', 'config', 'sources'],
   respond: ['core', 'parse', 'detect', 'config', 'sources', 'report'],
   firewall: ['core', 'parse', 'config', 'sources', 'report', 'respond'],
+  state: ['core', 'parse', 'detect', 'config', 'sources'],
   run: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond'],
-  watch: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'firewall'],
-  cli: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'watch', 'firewall'],
-  commands: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'watch', 'firewall', 'cli'],
+  watch: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'firewall', 'state'],
+  cli: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'watch', 'firewall', 'state'],
+  commands: ['core', 'parse', 'detect', 'config', 'sources', 'report', 'respond', 'run', 'watch', 'firewall', 'state', 'cli'],
 }
 // detect/ reads configuration types (Settings) but never configuration code.
 const TYPE_ONLY: Record<string, readonly string[]> = { detect: ['config'] }
