@@ -30,12 +30,15 @@ export interface BlockView extends BookEntry {
 }
 
 const VERIFY_MS = 30_000
+/** How often the host's own addresses and gateways are read again (an address or route may change). */
+const REFRESH_MS = 60_000
 
 /** Applies block decisions to a Blocker and keeps the book. */
 export class BlockDesk {
   private dirty = true
   private readonly skipped = new Set<string>()
   private lastVerify = 0
+  private lastRefresh = 0
   private busy: Promise<unknown> = Promise.resolve()
 
   constructor(
@@ -138,7 +141,11 @@ export class BlockDesk {
     })
   }
 
-  /** Lifts blocks whose time is up; now and then checks the firewall still holds the others (an external flush re-applies them). */
+  /**
+   * Lifts blocks whose time is up; every minute reads the host's addresses and gateways again (so a
+   * new address is protected); every 30 s checks the firewall still holds the other blocks (an
+   * external flush re-applies them).
+   */
   tick(): Promise<void> {
     return this.serial(async () => {
       const now = this.clock.now()
@@ -147,6 +154,10 @@ export class BlockDesk {
         this.book.remove(e.target)
         this.dirty = true
         this.event('unblock', e, 0, 'timeout')
+      }
+      if (now - this.lastRefresh >= REFRESH_MS) {
+        this.lastRefresh = now
+        await this.never.refresh().catch((err: unknown) => this.log('warn', `cannot read the host's addresses and gateways again: ${firewallProblem(err)}`))
       }
       if (now - this.lastVerify < VERIFY_MS || this.blocker.backend === 'dry-run') return
       this.lastVerify = now

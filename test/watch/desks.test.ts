@@ -133,6 +133,17 @@ describe('block desk', () => {
     expect(events.filter((e) => e.type === 'notice')).toHaveLength(1)
   })
 
+  test("the host's addresses are read again every minute: a new address is protected", async () => {
+    const clock = manualClock(Date.UTC(2026, 10, 22, 10))
+    let addresses: { address: string; netmask: string; family: 'IPv4'; mac: string; internal: boolean; cidr: string }[] = []
+    const never = await NeverBlock.create({ interfaces: () => ({ eth0: addresses }) })
+    const d = new BlockDesk(new MemoryBlocker(), new BlockBook(), never, { dangerLevel: 3, prefixRegex: null, ipv6Prefix: 64 }, null, clock, () => {})
+    addresses = [{ address: '203.0.113.50', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '203.0.113.50/24' }]
+    clock.t += 61_000
+    await d.tick()
+    expect(await d.consider(source('203.0.113.50', 5))).toMatch(/^skipped: .*203\.0\.113\.50/)
+  })
+
   test('an external flush is noticed and the blocks applied again', async () => {
     const { d, blocker, clock, logs } = await desk()
     await d.consider(source('203.0.113.9', 5))
