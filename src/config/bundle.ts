@@ -50,7 +50,7 @@ export interface ConfigRequest {
 
 /** One file or directory the bundle read, or looked for. */
 export interface LoadedItem {
-  what: 'config' | 'auto_dl' | 'snort_rule_dl' | 'snort_rules' | 'signatures' | 'os' | 'reputation'
+  what: 'config' | 'auto_dl' | 'snort_rule_dl' | 'snort_rules' | 'signatures' | 'os' | 'reputation' | 'portsleuth.conf'
   path: string
   /** `206 signatures`, `absent`, … */
   detail: string

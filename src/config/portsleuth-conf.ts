@@ -124,7 +124,7 @@ const KEYS: Readonly<Record<string, Apply>> = {
       .flatMap((x) => x.value.split(/[\s,]+/).filter((t) => t !== '').map((t) => parseNetwork(t) ?? fail(x, 'IPv4/IPv6 addresses or networks, comma-separated')))
   },
   BLOCK_BACKEND: (s, e) => (s.blockBackend = (BLOCK_BACKENDS as readonly string[]).includes(e.value) ? (e.value as BlockBackendName) : fail(e, BLOCK_BACKENDS.join(', '))),
-  BLOCK_IPV6_PREFIX: (s, e) => (s.blockIpv6Prefix = whole(e, 16, 128)),
+  BLOCK_IPV6_PREFIX: (s, e) => (s.blockIpv6Prefix = whole(e, 32, 128)),
   BLOCK_HOME_NET: (s, e) => (s.blockHomeNet = yesNo(e)),
   BLOCK_MAX: (s, e) => (s.blockMax = whole(e, 1, 10_000_000)),
   BLOCK_ON_EXIT: (s, e) => (s.blockOnExit = e.value === 'keep' || e.value === 'remove' ? e.value : fail(e, 'keep or remove')),

@@ -93,3 +93,16 @@ describe('analyze --verbose', () => {
     expect(r.stderr).toContain('configuration keys not used by portsleuth: DSHIELD_ALERT_EMAIL, HOSTNAME')
   })
 })
+
+describe('config check and portsleuth.conf', () => {
+  test('a given portsleuth.conf is checked: listed when good, exit 3 with file:line when not', () => {
+    const good = file('pconf/good.conf', 'BLOCK_MAX 5;\nALLOW 192.0.2.0/24;\n')
+    const ok = cli(['config', 'check', '--config-file', good])
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain(`portsleuth.conf ${good}: watch settings  (--config-file)`)
+    const bad = file('pconf/bad.conf', 'BLOCK_MAX 5;\nWEBHOOK_URL ftp://x;\n')
+    const r = cli(['config', 'check', '--config-file', bad])
+    expect(r.status).toBe(3)
+    expect(r.stderr).toContain(`${bad}:2: invalid value 'ftp://x' for WEBHOOK_URL: expected an http:// or https:// URL`)
+  })
+})

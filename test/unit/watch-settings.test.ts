@@ -48,7 +48,7 @@ describe('portsleuth.conf', () => {
     ['STATE_DIR var/lib;', /STATE_DIR: expected an absolute path/],
     ['SAVE_INTERVAL soon;', /SAVE_INTERVAL: expected a duration/],
     ['WEBHOOK_URI https://x;', /unknown configuration key 'WEBHOOK_URI'/],
-    ['BLOCK_IPV6_PREFIX 129;', /expected a whole number 16-128/],
+    ['BLOCK_IPV6_PREFIX 129;', /expected a whole number 32-128/],
   ])('%s is refused with file:line', (line, message) => {
     expect(() => parseWatchSettings(line, 'portsleuth.conf')).toThrow(message)
   })
