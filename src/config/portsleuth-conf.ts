@@ -31,6 +31,8 @@ export interface WatchSettings {
   webhookSecretFile: string | null
   webhookTimeout: number
   syslogSocket: string
+  /** psad's `scan detected (<style>):` syslog variant (off: fail2ban's psad filter expects none). */
+  syslogStyleLabels: boolean
   /** Email alerts batched per this many seconds (0: one mail per alert). */
   emailDigest: number
   smtp: { host: string; port: number | null; tls: 'none' | 'starttls' | 'tls'; user: string | null; passwordFile: string | null; from: string | null }
@@ -59,9 +61,10 @@ export function defaultWatchSettings(): WatchSettings {
     webhookSecretFile: null,
     webhookTimeout: 10,
     syslogSocket: '/dev/log',
+    syslogStyleLabels: false,
     emailDigest: 0,
     smtp: { host: 'localhost', port: null, tls: 'none', user: null, passwordFile: null, from: null },
-    lookupsPerHour: 100,
+    lookupsPerHour: 200,
     allow: [],
     blockBackend: null,
     blockIpv6Prefix: 64,
@@ -110,6 +113,7 @@ const KEYS: Readonly<Record<string, Apply>> = {
   WEBHOOK_SECRET_FILE: (s, e) => (s.webhookSecretFile = none(e.value) ? null : absPath(e)),
   WEBHOOK_TIMEOUT: (s, e) => (s.webhookTimeout = Math.max(1, seconds(e, 300))),
   SYSLOG_SOCKET: (s, e) => (s.syslogSocket = absPath(e)),
+  SYSLOG_STYLE_LABELS: (s, e) => (s.syslogStyleLabels = yesNo(e)),
   EMAIL_DIGEST: (s, e) => (s.emailDigest = seconds(e, 7 * 86400)),
   SMTP_HOST: (s, e) => (s.smtp = { ...s.smtp, host: /^[\w.:[\]-]{1,253}$/.test(e.value) ? e.value : fail(e, 'a host name or address') }),
   SMTP_PORT: (s, e) => (s.smtp = { ...s.smtp, port: whole(e, 1, 65535) }),

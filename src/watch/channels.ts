@@ -44,7 +44,10 @@ export async function buildDispatcher(i: ChannelInputs): Promise<Dispatcher> {
   const a = i.settings.alerts
   const w = i.watch
   const channels: Channel[] = [new JsonLinesChannel({ out: i.out, log: i.log })]
-  if (a.syslog) channels.push(new SyslogChannel({ socket: w.syslogSocket, identity: a.syslogIdentity, facility: a.syslogFacility, priority: a.syslogPriority, log: i.log }))
+  if (a.syslog) {
+    const wording = { styleLabels: w.syslogStyleLabels, signatureLines: a.signatureSyslog, signatureLinesPerProtocol: a.signatureSyslogMax }
+    channels.push(new SyslogChannel({ socket: w.syslogSocket, identity: a.syslogIdentity, facility: a.syslogFacility, priority: a.syslogPriority, wording, log: i.log }))
+  }
   const enrich = a.dns || a.whois
     ? new EnrichQueue({
         dns: a.dns,
