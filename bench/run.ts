@@ -3,7 +3,7 @@
 // fresh process, several times interleaved with its baseline, and reports the median wall time;
 // peak RSS comes from GNU time (`/usr/bin/time -f %M`). Results go to stdout and bench/out/results.md.
 //
-//   npm run bench                  100k and 1M corpora, gzip, rotated set, startup, psad, HTML
+//   npm run bench                  100k and 1M corpora, gzip, rotated set, startup, psad, watch, HTML
 //   npm run bench -- --memory      also 10M lines from 2,000 sources and 1M distinct sources (minutes)
 //   npm run bench -- --runs 5      repetitions per measurement (default 3)
 
@@ -157,6 +157,13 @@ async function main(): Promise<void> {
     const perSource = distinct.rssMb === null || many.rssMb === null ? '' : `, ≈ ${Math.round(((distinct.rssMb - many.rssMb) * 2 ** 20) / seen)} bytes of peak RSS per source`
     row('3.6M lines from ~1M distinct sources (streamed)', `${f1(distinct.seconds)} s`, 'incl. generation', rss(distinct), `${seen.toLocaleString('en')} sources${perSource}`)
   }
+
+  // watch: alert latency while 50,000 lines/s arrive, and the highest rate it keeps up with.
+  const latency = spawnSync('npx', ['tsx', path.join(ROOT, 'bench', 'watch-latency.ts'), '--seconds', '10'], { env, encoding: 'utf8', cwd: ROOT })
+  for (const line of latency.stdout.trim().split('\n')) if (line !== '') row('watch: line written → alert', '-', '-', '-', line.trim())
+  // watch: what saving the state costs at 10,000 and 1,000,000 sources.
+  const save = spawnSync('npx', ['tsx', path.join(ROOT, 'bench', 'state-save.ts')], { env, encoding: 'utf8', cwd: ROOT })
+  for (const line of save.stdout.trim().split('\n')) if (line !== '') row('watch: state save', '-', '-', '-', line.trim())
 
   const html = spawnSync('npx', ['tsx', path.join(ROOT, 'bench', 'html-report.ts')], { env, encoding: 'utf8', cwd: ROOT })
   for (const line of html.stdout.trim().split('\n')) if (line !== '') row('HTML report', '-', '-', '-', line)
