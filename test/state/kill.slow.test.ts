@@ -24,8 +24,11 @@ const { dir: root, cleanup } = tempDir()
 const dir = path.join(root, 'state')
 const running = new Set<ChildProcess>()
 
-afterAll(() => {
-  for (const c of running) c.kill('SIGKILL')
+afterAll(async () => {
+  await Promise.all([...running].map((c) => new Promise((resolve) => {
+    c.once('exit', resolve)
+    c.kill('SIGKILL')
+  })))
   cleanup()
 })
 
@@ -47,7 +50,7 @@ function advanceTo(lines: number): void {
 }
 
 /** Opens the saved state as a restart would and checks it against the reference; returns its line count. */
-function verify(): number {
+async function verify(): Promise<number> {
   const log: string[] = []
   const { store, analyzer, restored } = StateStore.open(dir, { clock: fixedClock(0), log: (m) => log.push(m), analyzer: () => new Analyzer({ settings }) })
   try {
@@ -63,7 +66,7 @@ function verify(): number {
     expect(reportOf(analyzer)).toBe(reportOf(reference))
     return lines
   } finally {
-    store.close()
+    await store.close()
   }
 }
 
@@ -99,10 +102,10 @@ test('SIGKILL at random moments never loses or double-counts a line', async () =
   for (let round = 0; round < ROUNDS; round++) {
     const { child, opened, exited } = start()
     expect(await opened).toBe(before)
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(r() * 150)))
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(r() * 300)))
     child.kill('SIGKILL')
     await exited
-    const lines = verify()
+    const lines = await verify()
     expect(lines).toBeGreaterThanOrEqual(before)
     seen.push(lines)
     before = lines
@@ -114,5 +117,5 @@ test('SIGKILL at random moments never loses or double-counts a line', async () =
   const { opened, exited } = start()
   expect(await opened).toBe(before)
   expect(await exited).toBe(0)
-  expect(verify()).toBe(TOTAL)
+  expect(await verify()).toBe(TOTAL)
 })
