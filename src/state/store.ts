@@ -116,14 +116,17 @@ export class StateStore {
     const release = lockDirectory(dir)
     const file = path.join(dir, STATE_FILE)
     try {
+      // Built outside the loading: a failure of the caller's factory says nothing about the file.
       let attempt: { analyzer: Analyzer; restored: Restored | null }
+      const first = opts.analyzer()
       try {
-        attempt = StateStore.load(file, opts)
+        attempt = StateStore.load(file, first, opts.clock)
       } catch (err) {
         if (!unusable(err)) throw err instanceof PortsleuthError ? err : new StateError(`cannot read state file ${file}: ${message(err)}`)
         const moved = setAside(file, opts.clock)
         opts.log(`state file ${file} cannot be used (${message(err)}); moved to ${path.basename(moved)}, starting with empty state`)
-        attempt = StateStore.load(file, opts)
+        const fresh = opts.analyzer()
+        attempt = StateStore.load(file, fresh, opts.clock)
       }
       const { analyzer, restored } = attempt
       const tracker = attachTracker(analyzer.engine, {
@@ -140,10 +143,9 @@ export class StateStore {
     }
   }
 
-  private static load(file: string, opts: StoreOptions): { analyzer: Analyzer; restored: Restored | null } {
-    const db = openDatabase(file, opts.clock)
+  private static load(file: string, analyzer: Analyzer, clock: Clock): { analyzer: Analyzer; restored: Restored | null } {
+    const db = openDatabase(file, clock)
     try {
-      const analyzer = opts.analyzer()
       return { analyzer, restored: db.transaction(() => loadState(db, analyzer))() }
     } finally {
       db.close()

@@ -344,6 +344,18 @@ describe('a state file that cannot be used is set aside', () => {
     expect(again.restored).not.toBeNull()
     await again.store.close()
   })
+  test('a failure of the analyzer factory is not taken for a bad file: the state stays', async () => {
+    const dir = fresh()
+    await saved(dir)
+    const boom = (): Analyzer => {
+      throw new TypeError('bug in the caller')
+    }
+    expect(() => StateStore.open(dir, { clock: fixedClock(NOW), log: () => {}, analyzer: boom })).toThrow('bug in the caller')
+    expect(readdirSync(dir).filter((f) => f.includes('broken'))).toEqual([])
+    const again = open(dir)
+    expect(again.restored).not.toBeNull()
+    await again.store.close()
+  })
 })
 
 describe('the state directory', () => {
