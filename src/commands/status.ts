@@ -31,7 +31,7 @@ saved state and exits 6. --format json has a "sources" array shaped like analyze
     const { flags } = await this.parse(Status)
     const req = watchRequest([], flags, this.config.version, systemClock)
     const reached = await reachWatcher(req, { op: 'status', ip: flags.ip ?? null })
-    const report = reached.running ? (reached.result as StatusReport) : offlineStatus(reached.config, req.version, flags.ip ?? null, systemClock, stderrLog(flags.verbose))
+    const report = reached.running ? (reached.result as StatusReport) : await offlineStatus(reached.config, req.version, flags.ip ?? null, systemClock, stderrLog(flags.verbose))
     await this.out(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report, flags.top))
     if (!reached.running) {
       this.note(reached.why.message)

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import path from 'node:path'
 import type { Clock } from '../core/clock.js'
@@ -35,27 +35,60 @@ export function lockDirectory(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE)
   const key = path.resolve(dir)
   if (held.has(key)) throw new StateError(`state directory ${dir} is already open in this process`)
-  let db: Database.Database
-  try {
-    db = new Database(file, { timeout: 0 })
-  } catch (err) {
-    throw new StateError(`cannot open ${file}: ${reason(err)}`)
-  }
-  try {
-    db.pragma('locking_mode = EXCLUSIVE')
-    db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS owner (pid INTEGER); DELETE FROM owner;')
-    db.prepare('INSERT INTO owner (pid) VALUES (?)').run(process.pid)
-    db.exec('COMMIT')
-  } catch (err) {
+  for (let attempt = 0; ; attempt++) {
+    let db: Database.Database
+    try {
+      db = new Database(file, { timeout: 0 })
+    } catch (err) {
+      throw new StateError(`cannot open ${file}: ${reason(err)}`, 'the lock file must be writable by this user; remove it when no portsleuth process runs')
+    }
+    try {
+      db.pragma('locking_mode = EXCLUSIVE')
+      db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS owner (pid INTEGER); DELETE FROM owner;')
+      db.prepare('INSERT INTO owner (pid) VALUES (?)').run(process.pid)
+      db.exec('COMMIT')
+    } catch (err) {
+      db.close()
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new StateError(`state directory ${dir} is in use by another process (a running watch, or a status or block command)`, 'stop the watcher first, or give this command its own --state-dir')
+      throw new StateError(`cannot lock ${file}: ${reason(err)}`)
+    }
+    // The holder before us removes the file when it lets go; if it did so between our open and our
+    // lock, we hold a lock on a file no longer at the path: let go and take the one that is there.
+    if (!lockedOrphan(file) || attempt >= 3) {
+      held.add(key)
+      return () => {
+        held.delete(key)
+        // Removed while still locked, so no other process can be holding the file we remove; a
+        // lock file left behind would belong to whichever user created it (root's `status` would lock
+        // the service user out).
+        try {
+          unlinkSync(file)
+        } catch {
+          // already gone
+        }
+        db.close()
+      }
+    }
     db.close()
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new StateError(`state directory ${dir} is in use by another process (a running watch, or a status or block command)`, 'stop the watcher first, or give this command its own --state-dir')
-    throw new StateError(`cannot lock ${file}: ${reason(err)}`)
   }
-  held.add(key)
-  return () => {
-    held.delete(key)
-    db.close()
+}
+
+// True when this process holds a descriptor of `file` that is no longer at its path (Linux shows it
+// as `<path> (deleted)` under /proc/self/fd).
+function lockedOrphan(file: string): boolean {
+  const gone = `${path.resolve(file)} (deleted)`
+  try {
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        if (readlinkSync(`/proc/self/fd/${fd}`) === gone) return true
+      } catch {
+        // a descriptor closed meanwhile
+      }
+    }
+  } catch {
+    // no /proc: cannot tell; the window is a few microseconds wide
   }
+  return false
 }
 
 function stamp(ms: number): string {

@@ -31,6 +31,11 @@ export class Slicer {
     this.start = performance.now()
   }
 
+  /** Starts a new slice after waiting for something else (which is not counted). */
+  resume(): void {
+    this.start = performance.now()
+  }
+
   /** Ends the current slice (counting its length) without yielding. */
   end(): void {
     const ms = performance.now() - this.start

@@ -6,11 +6,11 @@ import { InternalError, PortsleuthError, StateError } from '../core/errors.js'
 import type { Detector } from '../detect/detector.js'
 import { CorruptStateError } from '../detect/codec/check.js'
 import { attachTracker, type Tracker, type TrackerOptions } from '../detect/tracker.js'
-import { Checkpointer, type CheckpointResult } from './checkpointer.js'
 import { lockDirectory, prepareDirectory, setAside } from './directory.js'
 import { loadState, readMeta, type Restored } from './load.js'
-import { CREATE_TABLES, FORMAT, SCHEMA_VERSION, STATE_FILE } from './schema.js'
+import { CREATE_TABLES, FORMAT, KEYED_TABLES, SCHEMA_VERSION, STATE_FILE } from './schema.js'
 import { StateWriter, type SaveInput, type SaveStats } from './writer.js'
+import { WriterThread, type CheckpointResult } from './writer-thread.js'
 
 // The engine state that survives restarts: one SQLite database in the state directory.
 //
@@ -19,6 +19,9 @@ import { StateWriter, type SaveInput, type SaveStats } from './writer.js'
 // that changed; and other processes (`status`) can read it while `watch` writes (WAL mode). fail2ban
 // and CrowdSec keep their state the same way. A hand-made journal would need its own compaction,
 // atomic snapshots and recovery code to get the same.
+//
+// Loading happens here, synchronously, on a connection closed afterwards; from then on the one write
+// connection is in a worker thread (writer-thread.ts), so no COMMIT or checkpoint blocks this thread.
 
 export type { Restored } from './load.js'
 export type { KeyedChanges, SaveInput, SaveStats } from './writer.js'
@@ -96,9 +99,8 @@ export class StateStore {
   private constructor(
     readonly dir: string,
     readonly file: string,
-    private readonly db: Database.Database,
     private readonly writer: StateWriter,
-    private readonly checkpointer: Checkpointer,
+    private readonly thread: WriterThread,
     private readonly release: () => void,
   ) {}
 
@@ -114,46 +116,39 @@ export class StateStore {
     const release = lockDirectory(dir)
     const file = path.join(dir, STATE_FILE)
     try {
-      let attempt: { db: Database.Database; analyzer: Detector; restored: Restored | null }
+      // Built outside the loading: a failure of the caller's factory says nothing about the file.
+      let attempt: { analyzer: Detector; restored: Restored | null }
+      const first = opts.analyzer()
       try {
-        attempt = StateStore.load(file, opts)
+        attempt = StateStore.load(file, first, opts.clock)
       } catch (err) {
         if (!unusable(err)) throw err instanceof PortsleuthError ? err : new StateError(`cannot read state file ${file}: ${message(err)}`)
         const moved = setAside(file, opts.clock)
         opts.log(`state file ${file} cannot be used (${message(err)}); moved to ${path.basename(moved)}, starting with empty state`)
-        attempt = StateStore.load(file, opts)
+        const fresh = opts.analyzer()
+        attempt = StateStore.load(file, fresh, opts.clock)
       }
-      const { db, analyzer, restored } = attempt
+      const { analyzer, restored } = attempt
       const tracker = attachTracker(analyzer.engine, {
         maxSources: opts.tracker?.maxSources,
         evicted: restored?.evicted ?? 0,
         compacted: restored?.compacted ?? 0,
       })
-      db.pragma('wal_autocheckpoint = 0')
-      db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`)
-      const checkpointer = new Checkpointer(file, opts.log)
-      const writer = new StateWriter(db, analyzer, tracker, opts.clock, opts.sliceMs ?? 20, () => {
-        void checkpointer.request().then(() => {
-          // Without the thread, SQLite checkpoints inside commits again (blocking, but bounded).
-          if (checkpointer.broken && db.open) db.pragma('wal_autocheckpoint = 1000')
-        })
-      })
-      return { store: new StateStore(dir, file, db, writer, checkpointer, release), analyzer, tracker, restored }
+      const thread = new WriterThread(file, KEYED_TABLES, WAL_KEEP_BYTES)
+      const writer = new StateWriter(thread, analyzer, tracker, opts.clock, opts.sliceMs ?? 20)
+      return { store: new StateStore(dir, file, writer, thread, release), analyzer, tracker, restored }
     } catch (err) {
       release()
       throw err
     }
   }
 
-  private static load(file: string, opts: StoreOptions): { db: Database.Database; analyzer: Detector; restored: Restored | null } {
-    const db = openDatabase(file, opts.clock)
+  private static load(file: string, analyzer: Detector, clock: Clock): { analyzer: Detector; restored: Restored | null } {
+    const db = openDatabase(file, clock)
     try {
-      const analyzer = opts.analyzer()
-      const restored = db.transaction(() => loadState(db, analyzer))()
-      return { db, analyzer, restored }
-    } catch (err) {
+      return { analyzer, restored: db.transaction(() => loadState(db, analyzer))() }
+    } finally {
       db.close()
-      throw err
     }
   }
 
@@ -170,7 +165,7 @@ export class StateStore {
 
   /** Copies the write-ahead log into the database now (off this thread); resolves with how it went. */
   checkpoint(): Promise<CheckpointResult | Error> {
-    return this.checkpointer.request()
+    return this.thread.checkpoint()
   }
 
   /** Bytes the state takes on disk (the database and its write-ahead log). */
@@ -187,15 +182,14 @@ export class StateStore {
   }
 
   /**
-   * Closes the database and releases the directory at once (a save in flight is abandoned: rolled
-   * back); resolves when the checkpoint thread has finished too.
+   * Releases the directory at once and closes the database (a save in flight is abandoned: rolled
+   * back); resolves when the writer thread has closed its connection and ended.
    */
   close(): Promise<void> {
     if (this.closed) return this.closing
     this.closed = true
-    this.db.close()
     this.release()
-    this.closing = this.checkpointer.close()
+    this.closing = this.thread.close()
     return this.closing
   }
 }

@@ -50,6 +50,6 @@ export async function blockOperation(req: WatchRequest, op: BlockOp, deps: Watch
     }
     return { result, running: false, notes }
   } finally {
-    close()
+    await close()
   }
 }

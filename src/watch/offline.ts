@@ -28,7 +28,7 @@ export function openSaved(config: WatchConfig, clock: Clock, log: LogFn): Opened
 }
 
 /** A block desk on the saved state, for `block` commands with no watcher; `save()` writes its book back. */
-export async function offlineDesk(config: WatchConfig, deps: WatchDeps): Promise<{ desk: BlockDesk; save: () => Promise<void>; close: () => void }> {
+export async function offlineDesk(config: WatchConfig, deps: WatchDeps): Promise<{ desk: BlockDesk; save: () => Promise<void>; close: () => Promise<void> }> {
   const dir = config.settings.stateDir
   const opened = StateStore.open(dir, { clock: deps.clock, log: (m) => deps.log('warn', m), analyzer: () => new Detector(config.plan), tracker: { maxSources: config.settings.maxSources } })
   try {
@@ -47,13 +47,13 @@ export async function offlineDesk(config: WatchConfig, deps: WatchDeps): Promise
       close: () => opened.store.close(),
     }
   } catch (err) {
-    opened.store.close()
+    await opened.store.close()
     throw err
   }
 }
 
 /** The status of the saved state, when no watcher runs (the command exits 6 after printing it). */
-export function offlineStatus(config: WatchConfig, version: string, ip: string | null, clock: Clock, log: LogFn): StatusReport {
+export async function offlineStatus(config: WatchConfig, version: string, ip: string | null, clock: Clock, log: LogFn): Promise<StatusReport> {
   const { store, analyzer, tracker, restored } = openSaved(config, clock, log)
   try {
     const book = restored?.blocks.get(BOOK_KEY)
@@ -78,6 +78,6 @@ export function offlineStatus(config: WatchConfig, version: string, ip: string |
       ip,
     })
   } finally {
-    store.close()
+    await store.close()
   }
 }

@@ -102,7 +102,7 @@ export class Watcher {
       await w.run()
       return w
     } catch (err) {
-      store.close()
+      await store.close()
       throw err
     }
   }
@@ -284,7 +284,7 @@ export class Watcher {
       await this.dispatcher.flush(5000)
       await this.dispatcher.close()
       await this.control?.close()
-      this.store.close()
+      await this.store.close()
     })()
     return this.stopping
   }

@@ -25,6 +25,7 @@ while (done < total) {
   done = upto
   tracker.expire({ budget: 1e9 })
   await store.save({ checkpoints: { set: [['lines', done]] }, alerts: { set: [[`batch-${done}`, { done }]] } })
+  process.stdout.write(`saved ${done}\n`)
 }
 await store.close()
 process.stdout.write('done\n')

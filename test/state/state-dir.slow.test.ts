@@ -17,6 +17,8 @@ chmodSync(root, 0o755)
 
 interface Outcome {
   ok: boolean
+  failed?: { name: string; message: string; exit: number } | null
+  lines?: number
   restored?: boolean
   name?: string
   message?: string
@@ -50,6 +52,16 @@ describe('state directories the process cannot use', () => {
     mkdirSync(dir, { mode: 0o755 })
     expect(asNobody(dir)).toMatchObject({ ok: false, name: 'StateError', exit: 4, message: `state directory ${dir} is not writable: EACCES` })
     expect(asNobody(path.join(dir, 'below'))).toMatchObject({ ok: false, exit: 4, message: `state directory ${path.join(dir, 'below')} is not writable: EACCES` })
+  })
+
+  test('a full disk: the save fails with StateError (exit 4) and the previous save stays intact', () => {
+    const dir = path.join(root, 'small')
+    mkdirSync(dir)
+    const script = `mount -t tmpfs -o size=2m tmpfs "$1" && exec "$2" "$3" "$1" fill`
+    const out = run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', dir, process.execPath, CHILD])
+    expect(out).toMatchObject({ ok: true, lines: 1000, log: [] })
+    expect(out.failed).toMatchObject({ name: 'StateError', exit: 4 })
+    expect(out.failed!.message).toMatch(/^cannot save state: .*(full|disk)/)
   })
 
   test('a state file the user may not read is set aside, with a warning, and a new state starts', () => {
