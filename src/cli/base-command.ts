@@ -1,25 +1,14 @@
 import { Command, Errors } from '@oclif/core'
 import { EXIT, PortsleuthError } from '../core/errors.js'
 import type { BatchOutcome } from '../run/batch.js'
+import { guardProcess } from './process-guards.js'
 
 // The only place errors become exit codes. Expected failures print `portsleuth: <message>` (and a
 // hint); anything else is a bug (exit 70) whose stack is shown only with DEBUG=portsleuth.
 
-let epipeHandled = false
-
-/** Makes a closed stdout (`portsleuth … | head`) end the process quietly with status 0. */
-export function exitQuietlyOnEpipe(): void {
-  if (epipeHandled) return
-  epipeHandled = true
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0)
-    throw err
-  })
-}
-
 export abstract class BaseCommand extends Command {
   override async init(): Promise<void> {
-    exitQuietlyOnEpipe()
+    guardProcess()
     await super.init()
   }
 

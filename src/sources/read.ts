@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises'
 import { PassThrough, Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
-import { InputError } from '../core/errors.js'
+import { InputError, PortsleuthError } from '../core/errors.js'
 import { inputName, type Input } from './inputs.js'
 
 /** What was read from one input. */
@@ -71,12 +71,23 @@ async function consume(source: Readable, stats: ReadStats, hooks: ReadHooks): Pr
   const { stream, gzip } = await sniff(source, stats, hooks)
   stats.gzip = gzip
   const decoder: Transform = gzip ? createGunzip({ chunkSize: 1 << 20 }) : new PassThrough({ highWaterMark: 1 << 20 })
-  await pipeline(stream, decoder, async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      const wait = hooks.onChunk(chunk)
-      if (wait) await wait
-    }
-  })
+  // A consumer that throws (an output failing) is reported as itself, not as the pipeline's abort.
+  let failed: { err: unknown } | null = null
+  try {
+    await pipeline(stream, decoder, async (chunks: AsyncIterable<Buffer>) => {
+      for await (const chunk of chunks) {
+        try {
+          const wait = hooks.onChunk(chunk)
+          if (wait) await wait
+        } catch (err) {
+          failed = { err }
+          throw err
+        }
+      }
+    })
+  } catch (err) {
+    throw failed === null ? err : (failed as { err: unknown }).err
+  }
 }
 
 async function readFile(path: string, stats: ReadStats, hooks: ReadHooks): Promise<void> {
@@ -125,7 +136,8 @@ export async function readInput(input: Input, hooks: ReadHooks): Promise<ReadSta
       await consume(process.stdin, stats, hooks)
     } else await readJournal(input, stats, hooks)
   } catch (err) {
-    if (err instanceof InputError) throw err
+    // An output that fails while lines stream into it (a full disk under the packet CSV) is not the input's fault.
+    if (err instanceof PortsleuthError) throw err
     throw new InputError(`${stats.name}: ${errorText(err)}${stats.bytes > 0 ? ` (after ${stats.bytes} bytes)` : ''}`)
   }
   return stats
