@@ -22,12 +22,11 @@ export async function readAll(inputs: readonly Input[], driver: Driver, onRawByt
     const report: InputReport = { name, bytes: 0, gzip: false, mtime: null, lines: 0, error: null }
     driver.begin(name, null)
     try {
-      const stats = await readInput(input, {
+      await readInput(input, {
         onStart: (s) => driver.begin(name, s.mtime),
         onChunk: (chunk) => driver.push(name, chunk),
         onRawBytes: onRawBytes ?? undefined,
-      })
-      Object.assign(report, stats)
+      }, report)
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       report.error = err.message

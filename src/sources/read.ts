@@ -4,7 +4,7 @@ import { PassThrough, Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import { InputError, PortsleuthError } from '../core/errors.js'
-import { inputName, type Input } from './inputs.js'
+import { inputName, type Input, type InputProblem } from './inputs.js'
 
 /** What was read from one input. */
 export interface ReadStats {
@@ -123,12 +123,17 @@ async function readJournal(input: Extract<Input, { kind: 'journal' }>, stats: Re
   if (code !== 0) throw new Error(`journalctl exited with status ${code}${stderr.trim() === '' ? '' : `: ${stderr.trim()}`}`)
 }
 
+/** Returns the report of an argument that named nothing readable (it was never opened). */
+export function unreadInput(problem: InputProblem): InputReport {
+  return { name: problem.input, bytes: 0, gzip: false, mtime: null, lines: 0, error: problem.message }
+}
+
 /**
- * Streams one input's bytes (gunzipped when they are gzip) to `hooks.onChunk`. Throws InputError
- * naming the input when it is missing, unreadable or corrupt; chunks already delivered stay delivered.
+ * Streams one input's bytes (gunzipped when they are gzip) to `hooks.onChunk`, counting into `stats`
+ * as it goes, so that a failed input still tells how far it got. Throws InputError naming the input
+ * when it is missing, unreadable or corrupt; chunks already delivered stay delivered.
  */
-export async function readInput(input: Input, hooks: ReadHooks): Promise<ReadStats> {
-  const stats: ReadStats = { name: inputName(input), bytes: 0, gzip: false, mtime: null }
+export async function readInput(input: Input, hooks: ReadHooks, stats: ReadStats = { name: inputName(input), bytes: 0, gzip: false, mtime: null }): Promise<ReadStats> {
   try {
     if (input.kind === 'file') await readFile(input.path, stats, hooks)
     else if (input.kind === 'stdin') {
