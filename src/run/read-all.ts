@@ -30,9 +30,12 @@ export async function readAll(inputs: readonly Input[], driver: Driver, onRawByt
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       report.error = err.message
-      problems.push({ input: name, message: err.message })
     }
-    driver.end(name)
+    const dropped = driver.end(name, report.error !== null)
+    if (report.error !== null) {
+      if (dropped > 0) report.error += `; the unfinished line at the end of what was read (${dropped} bytes) was not analysed`
+      problems.push({ input: name, message: report.error })
+    }
     report.lines = driver.lines(name)
     reports.push(report)
   }
