@@ -1,5 +1,6 @@
 import { Command, Errors } from '@oclif/core'
 import { EXIT, PortsleuthError } from '../core/errors.js'
+import { printable } from '../core/excerpt.js'
 import type { BatchOutcome } from '../run/batch.js'
 import { guardProcess } from './process-guards.js'
 
@@ -18,9 +19,14 @@ export abstract class BaseCommand extends Command {
     await new Promise<void>((resolve) => process.stdout.once('drain', resolve))
   }
 
-  /** Prints a diagnostic line to stderr. */
+  /** Prints a diagnostic line to stderr, control characters escaped (messages quote files and logs). */
   protected note(text: string): void {
-    process.stderr.write(`portsleuth: ${text}\n`)
+    process.stderr.write(`portsleuth: ${printable(text)}\n`)
+  }
+
+  /** Prints the hint line that follows a diagnostic. */
+  protected hint(text: string): void {
+    process.stderr.write(`  hint: ${printable(text)}\n`)
   }
 
   /** Prints what a batch run has to say on stderr: warnings (with --verbose), notes, input problems. */
@@ -37,7 +43,7 @@ export abstract class BaseCommand extends Command {
     if (err instanceof Errors.ExitError) throw err
     if (err instanceof PortsleuthError) {
       this.note(err.message)
-      if (err.hint !== undefined) process.stderr.write(`  hint: ${err.hint}\n`)
+      if (err.hint !== undefined) this.hint(err.hint)
       this.exit(err.exit)
     }
     if (err instanceof Errors.CLIError) {

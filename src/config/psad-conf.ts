@@ -1,5 +1,6 @@
 import { at, ConfigError } from '../core/errors.js'
 import { PSAD_KEYS } from './psad-keys.js'
+import { excerpt } from '../core/excerpt.js'
 
 // psad.conf syntax: `NAME value;` per line, anything after the first ';' is a comment, '#' starts a
 // comment line, `$NAME` refers to another variable. psad keeps the first definition of a variable;
@@ -51,7 +52,7 @@ export function parsePsadConf(text: string, file: string): ConfEntry[] {
     const raw = lines[i]!.trim()
     if (raw === '' || raw.startsWith('#')) continue
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/.exec(raw)
-    if (m === null) throw new ConfigError(at(file, i + 1, `expected 'NAME value;' but found '${raw.slice(0, 60)}'`))
+    if (m === null) throw new ConfigError(at(file, i + 1, `expected 'NAME value;' but found '${excerpt(raw)}'`))
     const key = m[1]!
     const rest = m[2]!
     const semi = rest.indexOf(';')
@@ -59,7 +60,7 @@ export function parsePsadConf(text: string, file: string): ConfEntry[] {
     const value = rest.slice(0, semi).trim()
     if (!PSAD_KEYS.has(key) && !key.endsWith('Cmd')) {
       const near = nearestKey(key, PSAD_KEYS)
-      throw new ConfigError(at(file, i + 1, `unknown configuration key '${key}'`), near === null ? undefined : `did you mean ${near}?`)
+      throw new ConfigError(at(file, i + 1, `unknown configuration key '${excerpt(key, 40)}'`), near === null ? undefined : `did you mean ${near}?`)
     }
     entries.push({ key, value, file, line: i + 1 })
   }
