@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { Flags, type Interfaces } from '@oclif/core'
+import { Args, Flags, type Interfaces } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { analysisFlags, batchRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
 import { runProgress } from '../cli/progress.js'
@@ -31,6 +31,12 @@ Exit 5: the mail could not be delivered (-o files are written first).`
   ]
 
   static override strict = false
+
+  static override args = {
+    file: Args.string({ description: "Log file, directory, glob or '-' (standard input); any number of them. Default: the system's kernel log." }),
+  }
+
+  static override usage = '<%= command.id %> [FILE...] [FLAGS]'
 
   static override flags = {
     ...analysisFlags,

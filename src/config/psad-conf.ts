@@ -1,5 +1,6 @@
 import { at, ConfigError } from '../core/errors.js'
 import { PSAD_KEYS } from './psad-keys.js'
+import { nearest } from '../core/nearest.js'
 import { excerpt } from '../core/excerpt.js'
 
 // psad.conf syntax: `NAME value;` per line, anything after the first ';' is a comment, '#' starts a
@@ -16,32 +17,9 @@ export interface ConfEntry {
 
 const REPEATABLE = new Set(['FW_MSG_SEARCH', 'REPUTATION_FEED'])
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]!
-}
-
 /** Returns the known key closest to `key` (for "did you mean"), or null when none is close. */
 export function nearestKey(key: string, known: Iterable<string>): string | null {
-  let best: string | null = null
-  let bestD = Infinity
-  for (const k of known) {
-    const d = distance(key.toUpperCase(), k)
-    if (d < bestD) {
-      bestD = d
-      best = k
-    }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : null
+  return nearest(key.toUpperCase(), known)
 }
 
 /** Parses psad.conf text. Throws ConfigError naming file:line for a syntax error or an unknown key. */
