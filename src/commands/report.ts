@@ -59,9 +59,7 @@ Exit 5: the mail could not be delivered (-o files are written first).`
     const clock = systemClock
     const mailing = (flags.mail ?? []).length > 0
     const mail = mailing ? await prepareMail(mailRequest(flags)) : null
-    // The daily case: yesterday means the whole previous local day, not "yesterday 00:00 until now".
-    const until = flags.until ?? (flags.since?.trim() === 'yesterday' ? 'today' : undefined)
-    const req = batchRequest(files, { ...flags, until }, this.config.version, clock)
+    const req = batchRequest(files, flags, this.config.version, clock)
     const mailOnly = mailing && (flags.output ?? []).length === 0 && flags.format === undefined
     const html = memoHtml(clock.now())
     const colour = colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })

@@ -87,7 +87,8 @@ export async function runBatch(req: BatchRequest, hooks: BatchHooks = {}): Promi
     })
     progress?.stop()
     // Arguments that named nothing readable are inputs of the report too, with their error.
-    const analysed = buildReport({ ...result, inputs: [...problems.map(unreadInput), ...result.inputs] }, req.version)
+    const { since, until } = plan.settings.filters
+    const analysed = buildReport({ ...result, inputs: [...problems.map(unreadInput), ...result.inputs] }, req.version, { since, until })
     const enriched = hooks.enrich == null ? null : await hooks.enrich(analysed)
     const report = enriched?.report ?? analysed
     await outputs?.finish(report, hooks.html ?? noHtml)
