@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
@@ -31,6 +31,12 @@ describe('help', () => {
     const cmd = a === 'help' ? b : a
     expect(r.stdout).toContain(`$ portsleuth ${cmd} [FILE...] [FLAGS]`)
     expect(r.stdout).toMatch(/ARGUMENTS\s+\[FILE\.\.\.\]/)
+  })
+
+  test.each(['help', 'help analyze', 'analyze --help', 'config'])('portsleuth %s | head exits 0', (args) => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" ${args} | head -1`], { cwd: ROOT, encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
   })
 
   test.each([['config', 'check'], ['config', 'show']])('%s %s: --help, -h and help', (a, b) => {
