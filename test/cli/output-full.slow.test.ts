@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { BIN, ROOT, tempDir } from '../helpers/cli.js'
 
 // Outputs on a real full file system (a 64 KiB tmpfs this test mounts, nearly filled) and on device
@@ -14,7 +14,7 @@ const mnt = path.join(dir, 'full')
 const log = path.join(dir, 'scan.log')
 let mounted = false
 
-// 200 sources scanning 20 ports each: every report format is larger than the 16 KiB left free.
+// 200 sources scanning 20 ports each; the file system is filled to the last byte, so every output fails.
 const line = (s: number, p: number): string =>
   `Nov 22 10:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.${s} DST=192.0.2.1 LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=40000 DPT=${1000 + p} WINDOW=1024 RES=0x00 SYN URGP=0 `
 
@@ -27,8 +27,13 @@ beforeAll(() => {
   const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'tmpfs', mnt], { encoding: 'utf8' })
   if (m.status !== 0) throw new Error(`mount failed: ${m.stderr}`)
   mounted = true
-  writeFileSync(path.join(mnt, 'filler'), Buffer.alloc(48 * 1024))
+  fill()
 })
+
+// Fills the tmpfs completely (head stops at ENOSPC).
+function fill(): void {
+  spawnSync('sh', ['-c', `head -c 1048576 /dev/zero > '${path.join(mnt, 'filler')}'`])
+}
 
 afterAll(() => {
   if (mounted) spawnSync('umount', [mnt])
@@ -51,6 +56,11 @@ function mknod(name: string, minor: number): string {
 }
 
 describe.skipIf(!root)('outputs on a full file system', () => {
+  // One output that wrongly succeeds must not take the space the next test expects to be full.
+  afterEach(() => {
+    for (const f of leftovers(mnt)) rmSync(path.join(mnt, f), { force: true })
+  })
+
   test.each([
     ['text', 'r.txt', []],
     ['json', 'r.json', []],
@@ -77,7 +87,7 @@ describe.skipIf(!root)('outputs on a full file system', () => {
       expect(readFileSync(target, 'utf8')).toBe(whole)
       rmSync(target)
     } finally {
-      writeFileSync(path.join(mnt, 'filler'), Buffer.alloc(48 * 1024))
+      fill()
     }
   })
 })
