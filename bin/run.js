@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {flush, run} from '@oclif/core'
+import {exitWithFailure} from '../dist/cli/failure.js'
 
-await execute({dir: import.meta.url})
+// As oclif's execute(), but failures in portsleuth's one error style. flush() is not awaited: with a
+// closed stdout (`| head`) its drain never comes.
+await run(process.argv.slice(2), import.meta.url).then(() => {
+  flush().catch(() => {})
+}, exitWithFailure)

@@ -1,25 +1,16 @@
 import { Command, Errors } from '@oclif/core'
-import { EXIT, PortsleuthError } from '../core/errors.js'
+import { printable } from '../core/excerpt.js'
 import type { BatchOutcome } from '../run/batch.js'
+import { describeFailure } from './failure.js'
+import { guardProcess } from './process-guards.js'
 
-// The only place errors become exit codes. Expected failures print `portsleuth: <message>` (and a
-// hint); anything else is a bug (exit 70) whose stack is shown only with DEBUG=portsleuth.
-
-let epipeHandled = false
-
-/** Makes a closed stdout (`portsleuth … | head`) end the process quietly with status 0. */
-export function exitQuietlyOnEpipe(): void {
-  if (epipeHandled) return
-  epipeHandled = true
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0)
-    throw err
-  })
-}
+// Where a command's errors become exit codes (failure.ts says how they read; bin/run.js does the same
+// for failures outside a command). Expected failures print `portsleuth: <message>` and a hint;
+// anything else is a bug (exit 70) whose stack is shown only with DEBUG=portsleuth.
 
 export abstract class BaseCommand extends Command {
   override async init(): Promise<void> {
-    exitQuietlyOnEpipe()
+    guardProcess()
     await super.init()
   }
 
@@ -29,9 +20,14 @@ export abstract class BaseCommand extends Command {
     await new Promise<void>((resolve) => process.stdout.once('drain', resolve))
   }
 
-  /** Prints a diagnostic line to stderr. */
+  /** Prints a diagnostic line to stderr, control characters escaped (messages quote files and logs). */
   protected note(text: string): void {
-    process.stderr.write(`portsleuth: ${text}\n`)
+    process.stderr.write(`portsleuth: ${printable(text)}\n`)
+  }
+
+  /** Prints the hint line that follows a diagnostic. */
+  protected hint(text: string): void {
+    process.stderr.write(`  hint: ${printable(text)}\n`)
   }
 
   /** Prints what a batch run has to say on stderr: warnings (with --verbose), notes, input problems. */
@@ -46,20 +42,8 @@ export abstract class BaseCommand extends Command {
 
   override async catch(err: Error & { exitCode?: number }): Promise<void> {
     if (err instanceof Errors.ExitError) throw err
-    if (err instanceof PortsleuthError) {
-      this.note(err.message)
-      if (err.hint !== undefined) process.stderr.write(`  hint: ${err.hint}\n`)
-      this.exit(err.exit)
-    }
-    if (err instanceof Errors.CLIError) {
-      // oclif's own usage errors (unknown flag, bad option value): exit 2.
-      this.note(err.message.replace(/\n\s*See more help with --help$/, ''))
-      process.stderr.write(`  hint: see '${this.config.bin} ${this.id ?? ''} --help'\n`)
-      this.exit(EXIT.usage)
-    }
-    this.note(`internal error: ${err.message}`)
-    process.stderr.write('  this is a bug in portsleuth; please report it with the command you ran\n')
-    if ((process.env.DEBUG ?? '').includes('portsleuth')) process.stderr.write(`${err.stack ?? ''}\n`)
-    this.exit(EXIT.internal)
+    const { lines, exit } = describeFailure(err, `${this.config.bin} ${this.id?.replace(/:/g, ' ') ?? ''}`.trim())
+    for (const line of lines) process.stderr.write(`${line}\n`)
+    this.exit(exit)
   }
 }

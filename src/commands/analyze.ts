@@ -1,6 +1,7 @@
-import { Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { analysisFlags, batchRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
+import { failOnDlNote } from '../cli/fail-on-dl.js'
 import { runProgress } from '../cli/progress.js'
 import { colourWanted } from '../report/colour.js'
 import { runBatch } from '../run/batch.js'
@@ -26,6 +27,12 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
 
   static override strict = false
 
+  static override args = {
+    file: Args.string({ description: "Log file, directory, glob or '-' (standard input); any number of them. Default: the system's kernel log." }),
+  }
+
+  static override usage = '<%= command.id %> [FILE...] [FLAGS]'
+
   static override flags = {
     ...analysisFlags,
     ...outputFlags,
@@ -50,8 +57,10 @@ FILE may be a file, a directory, a glob or '-' for standard input; rotated sets 
     })
     this.batchNotes(outcome, flags.verbose)
     if (outcome.problems.length > 0) this.exit(EXIT.input)
-    const fail = flags['fail-on-dl']
-    const levels = outcome.report.summary.dangerLevels
-    if (fail !== undefined && (['1', '2', '3', '4', '5'] as const).some((l) => Number(l) >= fail && levels[l] > 0)) this.exit(EXIT.failOnDl)
+    const crossed = flags['fail-on-dl'] === undefined ? null : failOnDlNote(outcome.report, flags['fail-on-dl'])
+    if (crossed !== null) {
+      this.note(crossed)
+      this.exit(EXIT.failOnDl)
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { Flags, type Interfaces } from '@oclif/core'
+import { Args, Flags, type Interfaces } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { analysisFlags, batchRequest, enrichFlags, enrichRequest, outputFlags, outputRequest } from '../cli/flags.js'
 import { runProgress } from '../cli/progress.js'
@@ -32,6 +32,12 @@ Exit 5: the mail could not be delivered (-o files are written first).`
 
   static override strict = false
 
+  static override args = {
+    file: Args.string({ description: "Log file, directory, glob or '-' (standard input); any number of them. Default: the system's kernel log." }),
+  }
+
+  static override usage = '<%= command.id %> [FILE...] [FLAGS]'
+
   static override flags = {
     ...analysisFlags,
     ...outputFlags,
@@ -53,9 +59,7 @@ Exit 5: the mail could not be delivered (-o files are written first).`
     const clock = systemClock
     const mailing = (flags.mail ?? []).length > 0
     const mail = mailing ? await prepareMail(mailRequest(flags)) : null
-    // The daily case: yesterday means the whole previous local day, not "yesterday 00:00 until now".
-    const until = flags.until ?? (flags.since?.trim() === 'yesterday' ? 'today' : undefined)
-    const req = batchRequest(files, { ...flags, until }, this.config.version, clock)
+    const req = batchRequest(files, flags, this.config.version, clock)
     const mailOnly = mailing && (flags.output ?? []).length === 0 && flags.format === undefined
     const html = memoHtml(clock.now())
     const colour = colourWanted({ isTTY: process.stdout.isTTY === true, env: process.env })

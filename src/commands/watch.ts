@@ -1,4 +1,5 @@
 import { BaseCommand } from '../cli/base-command.js'
+import { releaseSignals } from '../cli/process-guards.js'
 import { watchFlags, watchRequest } from '../cli/watch-flags.js'
 import { systemClock } from '../core/clock.js'
 import { UsageError } from '../core/errors.js'
@@ -32,6 +33,7 @@ SIGTERM/SIGINT save and exit 0. 'portsleuth status' shows what it sees.`
       if (level === 'debug' && !flags.verbose) return
       process.stderr.write(`portsleuth: ${level === 'info' ? '' : `${level}: `}${message}\n`)
     }
+    releaseSignals()
     const watcher = await Watcher.start(watchRequest(files, flags, this.config.version, systemClock), { clock: systemClock, out: process.stdout, log, stdin: process.stdin })
     process.on('SIGHUP', () => void watcher.reload())
     process.on('SIGUSR1', () => void watcher.dump().catch((err: Error) => log('error', `state dump failed: ${err.message}`)))

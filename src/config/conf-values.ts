@@ -1,4 +1,5 @@
 import { at, ConfigError } from '../core/errors.js'
+import { excerpt } from '../core/excerpt.js'
 import type { ConfEntry } from './psad-conf.js'
 import type { Settings } from './settings.js'
 
@@ -10,7 +11,7 @@ export type Apply = (s: Settings, value: string, e: ConfEntry, all: readonly Con
 
 /** Throws ConfigError naming the entry's file:line, the value and what was expected. */
 export function fail(e: ConfEntry, expected: string): never {
-  throw new ConfigError(at(e.file, e.line, `invalid value '${e.value}' for ${e.key}: expected ${expected}`))
+  throw new ConfigError(at(e.file, e.line, `invalid value '${excerpt(e.value)}' for ${e.key}: expected ${expected}`))
 }
 
 /** Returns a whole number in [min, max]; throws ConfigError otherwise. */

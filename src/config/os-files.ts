@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { compileOsDatabase, type OsDatabase, type OsDatabaseFiles, type OsDatabaseOptions } from '../detect/os/database.js'
-import { readConfigText } from './read-text.js'
+import { readConfigText, type Shape } from './read-text.js'
 
 /** The databases shipped with portsleuth (scanner signatures live here: load them always). */
 export const BUNDLED_OS_DATABASE: OsDatabaseFiles = {
@@ -8,14 +8,19 @@ export const BUNDLED_OS_DATABASE: OsDatabaseFiles = {
   posf: [fileURLToPath(new URL('../../signatures/os/portsleuth.posf', import.meta.url))],
 }
 
-async function read(file: string): Promise<{ file: string; text: string }> {
-  return { file, text: await readConfigText(file, 'OS fingerprint file') }
+// The first line of each format (see read-text.ts: quoting files): p0f's `window:ttl:df:size:…`
+// (`45046:64:0:44:M*:…`, `S4:64:1:60:…`), posf's `OS <name>;`.
+const P0F_SHAPE = { test: /^(\*|%?\d+|[ST]\d+):\d+:[01*]:[^:\s]+:/, kind: 'a p0f signature', expected: "'window:ttl:df:size:options:genre:version:subtype:description'" }
+const POSF_SHAPE = { test: /^OS\s+\S/, kind: "a posf 'OS <name>;' line", expected: "'OS <name>;'" }
+
+async function read(file: string, shape: Shape): Promise<{ file: string; text: string }> {
+  return { file, text: await readConfigText(file, 'OS fingerprint file', { shape }) }
 }
 
 /** Reads and compiles p0f (pf.os) and posf files; throws ConfigError on an unreadable file or bad line. */
 export async function loadOsDatabase(files: OsDatabaseFiles, opts: OsDatabaseOptions = {}): Promise<OsDatabase> {
-  const p0f = await Promise.all(files.p0f.map(read))
-  const posf = await Promise.all(files.posf.map(read))
+  const p0f = await Promise.all(files.p0f.map((f) => read(f, P0F_SHAPE)))
+  const posf = await Promise.all(files.posf.map((f) => read(f, POSF_SHAPE)))
   return compileOsDatabase({ p0f, posf }, opts)
 }
 

@@ -4,7 +4,7 @@ import { parseFields, type FieldCriterion } from '../detect/fields.js'
 import type { ReadingOptions } from '../sources/reading.js'
 import { loadConfigBundle, type ConfigBundle, type ConfigRequest } from './bundle.js'
 import type { SignatureSet } from './signatures.js'
-import { parseTimeSpec } from './timespec.js'
+import { parseTimeSpec, untilFor } from './timespec.js'
 
 // The plan of a run: flags and configuration files compiled once, before line one, into one
 // immutable object that everything downstream takes (the detector, the line feeds, the threads).
@@ -41,8 +41,9 @@ function applySnortRuleDl(bundle: ConfigBundle): void {
 
 function timeRange(req: PlanRequest): { since: number | null; until: number | null } {
   const since = req.since === null ? null : parseTimeSpec(req.since, req.now, '--since')
-  const until = req.until === null ? null : parseTimeSpec(req.until, req.now, '--until')
-  if (since !== null && until !== null && until <= since) throw new UsageError(`--until (${req.until}) is not after --since (${req.since})`)
+  const untilText = untilFor(req.since, req.until)
+  const until = untilText === null ? null : parseTimeSpec(untilText, req.now, '--until')
+  if (since !== null && until !== null && until <= since) throw new UsageError(`--until (${untilText}) is not after --since (${req.since})`)
   return { since, until }
 }
 

@@ -1,5 +1,7 @@
 import { at, ConfigError } from '../core/errors.js'
 import { PSAD_KEYS } from './psad-keys.js'
+import { nearest } from '../core/nearest.js'
+import { excerpt } from '../core/excerpt.js'
 
 // psad.conf syntax: `NAME value;` per line, anything after the first ';' is a comment, '#' starts a
 // comment line, `$NAME` refers to another variable. psad keeps the first definition of a variable;
@@ -15,32 +17,9 @@ export interface ConfEntry {
 
 const REPEATABLE = new Set(['FW_MSG_SEARCH', 'REPUTATION_FEED'])
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]!
-}
-
 /** Returns the known key closest to `key` (for "did you mean"), or null when none is close. */
 export function nearestKey(key: string, known: Iterable<string>): string | null {
-  let best: string | null = null
-  let bestD = Infinity
-  for (const k of known) {
-    const d = distance(key.toUpperCase(), k)
-    if (d < bestD) {
-      bestD = d
-      best = k
-    }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : null
+  return nearest(key.toUpperCase(), known)
 }
 
 /**
@@ -54,7 +33,7 @@ export function parsePsadConf(text: string, file: string, known: ReadonlySet<str
     const raw = lines[i]!.trim()
     if (raw === '' || raw.startsWith('#')) continue
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/.exec(raw)
-    if (m === null) throw new ConfigError(at(file, i + 1, `expected 'NAME value;' but found '${raw.slice(0, 60)}'`))
+    if (m === null) throw new ConfigError(at(file, i + 1, `expected 'NAME value;' but found '${excerpt(raw)}'`))
     const key = m[1]!
     const rest = m[2]!
     const semi = rest.indexOf(';')
@@ -62,7 +41,7 @@ export function parsePsadConf(text: string, file: string, known: ReadonlySet<str
     const value = rest.slice(0, semi).trim()
     if (!known.has(key) && !(known === PSAD_KEYS && key.endsWith('Cmd'))) {
       const near = nearestKey(key, known)
-      throw new ConfigError(at(file, i + 1, `unknown configuration key '${key}'`), near === null ? undefined : `did you mean ${near}?`)
+      throw new ConfigError(at(file, i + 1, `unknown configuration key '${excerpt(key, 40)}'`), near === null ? undefined : `did you mean ${near}?`)
     }
     entries.push({ key, value, file, line: i + 1 })
   }

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { at, ConfigError, UsageError } from '../core/errors.js'
 import { AddressTable } from '../detect/address-table.js'
 import { parseNetwork, type Network } from '../parse/address.js'
 import type { ConfEntry } from './psad-conf.js'
+import { readConfigText, REPUTATION_LIST_CAP } from './read-text.js'
 
 // Reputation lists (psad 3.0 §2.6): files of IPv4/IPv6 addresses and networks, one per line, each
 // with a feed name and a danger level. They come from psad.conf's REPUTATION_FEED lines or from
@@ -183,18 +183,29 @@ export class Reputation {
   }
 }
 
-/** Reads every list; throws ConfigError naming the list and where it was configured when one is unreadable. */
+/**
+ * Reads every list (each at most 256 MiB); throws ConfigError naming the list and where it was
+ * configured when one is unreadable, too large, or has no address on any line (an error page, a
+ * list in another format): an empty table behind "OK" would silently match nothing.
+ */
 export async function loadReputation(sources: readonly ReputationSource[]): Promise<Reputation> {
   const lists: ReturnType<typeof parseReputationList>[] = []
   for (const src of sources) {
     let text: string
     try {
-      text = await readFile(src.file, 'utf8')
+      text = await readConfigText(src.file, `reputation list '${src.name}'`, { cap: REPUTATION_LIST_CAP })
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? String(err)
-      throw new ConfigError(`cannot read reputation list '${src.name}' ${src.file} (from ${src.origin}): ${code}`, 'fetch the list first (see README: reputation lists with cron)')
+      if (!(err instanceof ConfigError)) throw err
+      throw new ConfigError(`${err.message} (from ${src.origin})`, err.hint ?? 'fetch the list first (see README: reputation lists with cron)')
     }
-    lists.push(parseReputationList(text, src))
+    const list = parseReputationList(text, src)
+    if (list.summary.entries === 0) {
+      throw new ConfigError(
+        `reputation list '${src.name}' ${src.file} (from ${src.origin}) has no IPv4/IPv6 address or network on any line (${list.summary.skippedLines} lines without one)`,
+        'a list holds one address or network per line; is the file an error page or in another format?',
+      )
+    }
+    lists.push(list)
   }
   return Reputation.fromLists(lists)
 }

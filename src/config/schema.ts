@@ -1,11 +1,13 @@
 import path from 'node:path'
-import { ConfigError } from '../core/errors.js'
+import { at, ConfigError } from '../core/errors.js'
 import { protoNumber } from '../parse/protocols.js'
 import { AUTO_CHAIN_KEY, autoChains, DAEMON_KEYS } from './daemon-keys.js'
 import { fail, int, list, none, yesNo, type Apply } from './conf-values.js'
 import type { ConfEntry } from './psad-conf.js'
 import { parseReputationFeed } from './reputation.js'
 import type { DataFiles, PortRule, Settings } from './settings.js'
+import { excerpt } from '../core/excerpt.js'
+import { signatureVariableError } from '../detect/signatures/grammar.js'
 
 // The psad.conf keys portsleuth acts on, each bound to the setting it changes. Keys not listed here are
 // accepted (see psad-keys.ts) and reported by `config check` as ignored.
@@ -146,6 +148,15 @@ export function applyConf(settings: Settings, resolved: Map<string, ConfEntry[]>
     const first = entries[0]!
     if (apply === undefined) ignored.push(key)
     else apply(settings, first.value, first, all)
+  }
+  // Checked here, not when a signature uses them, so that the error names the psad.conf line.
+  for (const [key, entries] of resolved) {
+    if (BOUND_KEYS[key] !== signatureVar) continue
+    const e = entries[0]!
+    const why = signatureVariableError(key, e.value, settings.vars)
+    if (why !== null) {
+      throw new ConfigError(at(e.file, e.line, `invalid ${key} '${excerpt(e.value)}': ${why}`), `${key} is ${key.endsWith('_PORTS') ? 'ports: 80, 8000:8080, [80,443], !80 or any' : 'addresses: 10.0.0.0/8, [192.0.2.1,2001:db8::/32], !10.0.0.0/8 or any'}`)
+    }
   }
   const d = settings.detection
   for (const [kind, label] of [['dangerLevels', 'DANGER_LEVEL'], ['uniqueHosts', 'DL']] as const) {

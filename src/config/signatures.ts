@@ -15,13 +15,16 @@ export interface SignatureSet {
   warnings: string[]
 }
 
+// A rule: `alert <proto> …` (see read-text.ts: quoting files).
+const SIGNATURE_SHAPE = { test: /^alert\s/, kind: 'a psad signature', expected: "'alert <proto> <src> <sport> -> <dst> <dport> (<options>)'" }
+
 /** Loads and indexes signature files; throws ConfigError (exit 3) naming file:line on any error. */
 export async function loadSignatures(files: readonly string[], opts: GrammarOptions): Promise<SignatureSet> {
   const signatures: Signature[] = []
   const warnings: string[] = []
   const seen = new Map<string, string>()
   for (const file of files) {
-    const loaded = parseSignatures(await readConfigText(file, 'signature file'), file, opts)
+    const loaded = parseSignatures(await readConfigText(file, 'signature file', { shape: SIGNATURE_SHAPE }), file, opts)
     for (const sig of loaded.signatures) {
       const prev = seen.get(sig.key)
       if (prev !== undefined) throw new ConfigError(`${sig.file}:${sig.line}: ${sig.key.replace(':', ' ')} is already defined at ${prev}`)

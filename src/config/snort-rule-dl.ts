@@ -1,5 +1,6 @@
 import { at, ConfigError } from '../core/errors.js'
 import { readConfigText } from './read-text.js'
+import { excerpt } from '../core/excerpt.js'
 
 // psad's snort_rule_dl: `<sid> <dl 0-5>` per line ('#' comments; psad's own example ends the line
 // with ';', so a trailing ';' is accepted). It overrides the danger level of a psad signature or an
@@ -51,10 +52,10 @@ export function parseSnortRuleDl(text: string, file: string): SnortRuleDl {
     const t = (hash < 0 ? raw : raw.slice(0, hash)).trim().replace(/\s*;$/, '')
     if (t === '') continue
     const m = /^(\S+)\s+(\S+)$/.exec(t)
-    if (m === null) throw new ConfigError(at(file, i + 1, `expected '<sid> <danger level 0-5>' but found '${t.slice(0, 60)}'`))
+    if (m === null) throw new ConfigError(at(file, i + 1, `expected '<sid> <danger level 0-5>' but found '${excerpt(t)}'`))
     const [, sidText, dlText] = m as unknown as [string, string, string]
-    if (!/^\d{1,10}$/.test(sidText) || Number(sidText) < 1) throw new ConfigError(at(file, i + 1, `invalid SID '${sidText}' in snort_rule_dl: expected a positive whole number`))
-    if (!/^\d$/.test(dlText) || Number(dlText) > 5) throw new ConfigError(at(file, i + 1, `invalid danger level '${dlText}' in snort_rule_dl: expected 0-5`))
+    if (!/^\d{1,10}$/.test(sidText) || Number(sidText) < 1) throw new ConfigError(at(file, i + 1, `invalid SID '${excerpt(sidText, 20)}' in snort_rule_dl: expected a positive whole number`))
+    if (!/^\d$/.test(dlText) || Number(dlText) > 5) throw new ConfigError(at(file, i + 1, `invalid danger level '${excerpt(dlText, 20)}' in snort_rule_dl: expected 0-5`))
     const sid = Number(sidText)
     const prev = bySid.get(sid)
     if (prev !== undefined) {
@@ -66,7 +67,10 @@ export function parseSnortRuleDl(text: string, file: string): SnortRuleDl {
   return new SnortRuleDl(bySid, warnings)
 }
 
+// An entry: `<sid> <dl>`, perhaps with ';' (see read-text.ts: quoting files).
+const SNORT_RULE_DL_SHAPE = { test: /^\S+\s+\S+\s*;?\s*(#.*)?$/, kind: 'a snort_rule_dl entry', expected: "'<sid> <danger level 0-5>'" }
+
 /** Reads and parses a snort_rule_dl file; throws ConfigError when unreadable or malformed. */
 export async function loadSnortRuleDl(file: string): Promise<SnortRuleDl> {
-  return parseSnortRuleDl(await readConfigText(file, 'snort_rule_dl file'), file)
+  return parseSnortRuleDl(await readConfigText(file, 'snort_rule_dl file', { shape: SNORT_RULE_DL_SHAPE }), file)
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { access, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { at, ConfigError } from '../core/errors.js'
 import { readConfigText } from './read-text.js'
@@ -175,12 +175,14 @@ export function parseSnortRules(text: string, file: string, into: Map<number, Sn
   }
 }
 
-async function optionalText(file: string): Promise<string> {
+// classification.config and reference.config are optional; one that is there is read with the cap.
+async function optionalText(file: string, what: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8')
+    await access(file)
   } catch {
     return ''
   }
+  return readConfigText(file, what)
 }
 
 /**
@@ -203,8 +205,8 @@ export async function loadSnortRules(dirs: string | readonly string[], opts: Sno
     }
     if (opts.only !== undefined) names = names.filter((n) => n === `${opts.only}.rules`)
     const ctx: SnortRulesContext = {
-      classes: parseClassifications(await optionalText(path.join(dir, 'classification.config'))),
-      refs: parseReferenceSystems(await optionalText(path.join(dir, 'reference.config'))),
+      classes: parseClassifications(await optionalText(path.join(dir, 'classification.config'), 'Snort classification file')),
+      refs: parseReferenceSystems(await optionalText(path.join(dir, 'reference.config'), 'Snort reference file')),
       warn,
     }
     for (const name of names) {

@@ -11,6 +11,15 @@ function midnight(now: number, daysBack: number): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() - daysBack).getTime()
 }
 
+/**
+ * Returns the --until a run uses: the one given, else `today` when --since is `yesterday` (the
+ * previous local calendar day, the daily report's window, for analyze as for report), else none.
+ */
+export function untilFor(since: string | null, until: string | null): string | null {
+  if (until !== null) return until
+  return since?.trim() === 'yesterday' ? 'today' : null
+}
+
 /** Returns epoch ms for a time spec relative to `now`; throws UsageError naming the flag and value. */
 export function parseTimeSpec(text: string, now: number, flag: string): number {
   const t = text.trim()

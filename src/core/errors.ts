@@ -70,6 +70,13 @@ export class StateError extends PortsleuthError {
   }
 }
 
+/** An output that cannot be written: a full disk, an unwritable path, a broken stdout (exit 4). */
+export class OutputError extends PortsleuthError {
+  constructor(message: string, hint?: string) {
+    super(message, 'output', EXIT.input, hint)
+  }
+}
+
 /** A bug: something the code assumed could not happen (exit 70). */
 export class InternalError extends PortsleuthError {
   constructor(message: string) {

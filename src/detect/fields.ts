@@ -47,6 +47,25 @@ const ALIASES: Record<string, string> = {
 
 const ADDRESS_FIELDS = new Set(['src', 'dst'])
 
+// Fields whose value is a number: the only ones `>n`, `<n` and bare numbers can match.
+const NUMERIC_FIELDS = new Set(['sp', 'dp', 'ip_len', 'tos', 'ttl', 'ip_id', 'win', 'itype', 'icode', 'icmp_id', 'icmp_seq', 'tcp_seq', 'tcp_ack', 'udp_len'])
+
+const numericNames = (): string => [...NUMERIC_FIELDS].map((f) => f.toUpperCase()).join(', ')
+
+// A criterion that can never match is a mistake, not an empty report: say so (exit 2).
+function neverMatches(shown: string, criterion: string, why: string, hint?: string): never {
+  throw new UsageError(`--fields: ${shown}:${criterion} can never match: ${why}`, hint)
+}
+
+// `DPT:22 SRC:10.0.0.1` (a comma forgotten) reads as one criterion for DPT: name the second one.
+function gluedField(criterion: string): string | null {
+  for (const m of criterion.matchAll(/\s([A-Za-z_]+)\s*:/g)) {
+    const name = m[1]!.toLowerCase()
+    if (FIELDS[ALIASES[name] ?? name] !== undefined) return m[1]!
+  }
+  return null
+}
+
 /** The field names `--fields` accepts, for error messages and help. */
 export function validFields(): string[] {
   return [...new Set([...Object.keys(FIELDS), ...Object.keys(ALIASES)].map((f) => f.toUpperCase()))].sort()
@@ -59,7 +78,7 @@ export interface FieldCriterion {
   test: (p: Packet) => boolean
 }
 
-function compile(field: string, criterion: string): (p: Packet) => boolean {
+function compile(field: string, criterion: string, shown: string): (p: Packet) => boolean {
   const get = FIELDS[field]!
   let c = criterion.trim()
   let negate = false
@@ -70,6 +89,9 @@ function compile(field: string, criterion: string): (p: Packet) => boolean {
   }
   let test: (p: Packet) => boolean
   let m: RegExpExecArray | null
+  const quotedOrRegex = /^\/.*\/$/.test(c) || /^'.*'$/.test(c)
+  const glued = quotedOrRegex ? null : gluedField(c)
+  if (glued !== null) neverMatches(shown, c, `it holds a second criterion '${glued}:'`, 'separate criteria with commas: "SRC:10.0.0.0/8, DPT:22"')
   if ((m = /^\/(.*)\/$/.exec(c))) {
     let re: RegExp
     try {
@@ -81,16 +103,24 @@ function compile(field: string, criterion: string): (p: Packet) => boolean {
   } else if ((m = /^'(.*)'$/.exec(c))) {
     const want = m[1]!
     test = (p) => String(get(p)) === want
-  } else if ((m = /^([<>])\s*(\d+)$/.exec(c))) {
+  } else if ((m = /^([<>])\s*(.*)$/.exec(c))) {
+    if (!NUMERIC_FIELDS.has(field)) neverMatches(shown, c, `${shown} is not a number`, `'>' and '<' compare numeric fields: ${numericNames()}`)
+    if (!/^\d+$/.test(m[2]!)) neverMatches(shown, c, `'${m[2]}' is not a whole number`)
     const n = Number(m[2])
     const gt = m[1] === '>'
     test = (p) => {
       const v = get(p)
       return typeof v === 'number' && v >= 0 && (gt ? v > n : v < n)
     }
+  } else if (/^\d+$/.test(c) && field === 'proto') {
+    // PROTO:6 means protocol number 6, whichever name it is reported under (tcp).
+    const n = Number(c)
+    test = (p) => p.proto === n
   } else if (/^\d+$/.test(c)) {
     const n = Number(c)
     test = (p) => get(p) === n || String(get(p)) === c
+  } else if (NUMERIC_FIELDS.has(field)) {
+    neverMatches(shown, c, `${shown} is a number and '${c}' is not`, "for text use 'quotes' or /regex/")
   } else if (ADDRESS_FIELDS.has(field)) {
     const net: Network | null = parseNetwork(c)
     if (net === null) throw new UsageError(`--fields: '${c}' is not an address or network for ${field.toUpperCase()}`)
@@ -114,6 +144,6 @@ export function parseFields(spec: string): FieldCriterion[] {
     }
     const text = part.slice(colon + 1)
     if (text.trim() === '') throw new UsageError(`--fields: no criterion for ${name.toUpperCase()}`)
-    return { field, text: text.trim(), test: compile(field, text) }
+    return { field, text: text.trim(), test: compile(field, text, part.slice(0, colon).trim().toUpperCase()) }
   })
 }

@@ -335,8 +335,11 @@ export interface ReportInput {
   inputs: readonly InputReport[]
 }
 
-/** Builds the schema-v1 report of an analysis: sources at or above MIN_DANGER_LEVEL, worst first. */
-export function buildReport(result: ReportInput, version: string): ReportV1 {
+/**
+ * Builds the schema-v1 report of an analysis: sources at or above MIN_DANGER_LEVEL, worst first.
+ * `window` (epoch ms) is the --since/--until range asked for; the report records it when either is set.
+ */
+export function buildReport(result: ReportInput, version: string, window: { since: number | null; until: number | null } = { since: null, until: null }): ReportV1 {
   const { parts } = result
   const sources = parts
     .flatMap((p) => p.sources)
@@ -363,6 +366,7 @@ export function buildReport(result: ReportInput, version: string): ReportV1 {
   return {
     schemaVersion: SCHEMA_VERSION,
     generator: { name: 'portsleuth', version },
+    ...(window.since === null && window.until === null ? {} : { window: { since: isoUtc(window.since ?? NaN), until: isoUtc(window.until ?? NaN) } }),
     inputs: result.inputs.map((i) => ({ name: i.name, bytes: i.bytes, gzip: i.gzip, lines: i.lines, error: i.error })),
     summary: {
       linesRead: parts.reduce((n, p) => n + p.linesRead, 0),

@@ -4,6 +4,9 @@ import { stringify } from 'csv-stringify/sync'
 // RFC 4180 quoting (fields with `,`, `"`, CR or LF are quoted, quotes doubled), LF record ends
 // (what Unix tools and every spreadsheet accept), and escape_formulas: a cell starting with = + - @
 // TAB or CR gets a leading `'`, so `=cmd|' /C calc'!A0` in a log prefix stays text in Excel/Calc.
+// csv-stringify quotes only fields holding the record delimiter (LF here), so a bare CR — which an
+// iptables `--log-prefix` can carry — would end the record in spreadsheets and Python's csv and start
+// a new row with the rest of the cell: `quoted_match` quotes every field holding CR or LF.
 
 /** One CSV cell: a number, text, or '' for "absent" (never -1: spreadsheets would sum it). */
 export type Cell = string | number
@@ -11,7 +14,7 @@ export type Cell = string | number
 /** Separator of multi-valued cells (`scan_types`, `nmap_options`, port ranges, …). */
 export const LIST_SEPARATOR = ';'
 
-const OPTIONS = { escape_formulas: true, record_delimiter: 'unix' } as const
+const OPTIONS = { escape_formulas: true, record_delimiter: 'unix', quoted_match: /[\r\n]/ } as const
 
 // Log fields can carry terminal escapes (ESC [ …) and bidi overrides that reorder what a reader sees
 // when the CSV is `cat`ed or opened; show them as visible escapes. TAB, CR and LF stay: quoting covers them.

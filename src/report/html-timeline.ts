@@ -8,6 +8,8 @@ import type { TimelineV1 } from './model.js'
 export interface Segment { dl: number; x: number; y: number; w: number; h: number }
 export interface Bucket { title: string; x: number; w: number; segments: Segment[] }
 export interface Tick { x: number; y: number; label: string; sub: string }
+/** One bucket as a table row (a mail client that drops inline SVG still shows the numbers). */
+export interface TimelineRow { from: string; counts: string[]; total: string }
 
 export interface TimelineChart {
   empty: boolean
@@ -18,6 +20,8 @@ export interface TimelineChart {
   yTicks: Tick[]
   xTicks: Tick[]
   caption: string
+  /** The buckets that hold packets, as table rows. */
+  rows: TimelineRow[]
 }
 
 const WIDTH = 960
@@ -79,7 +83,7 @@ export function timelineChart(t: TimelineV1): TimelineChart {
   const start = t.start === null ? NaN : Date.parse(t.start)
   const base = { width: WIDTH, height: HEIGHT, plot: { ...PLOT, bottom: PLOT.y + PLOT.h, right: PLOT.x + PLOT.w, tick: PLOT.y + PLOT.h + 5 } }
   if (!Number.isFinite(start) || t.buckets.length === 0 || !(t.bucketSeconds > 0)) {
-    return { ...base, empty: true, buckets: [], yTicks: [], xTicks: [], caption: 'No packet had a timestamp, so there is no timeline.' }
+    return { ...base, empty: true, buckets: [], yTicks: [], xTicks: [], rows: [], caption: 'No packet had a timestamp, so there is no timeline.' }
   }
   const rows = t.buckets.map((b) => Array.from({ length: 6 }, (_, dl) => Math.max(0, Number(b[dl]) || 0)))
   const max = Math.max(...rows.map((r) => r.reduce((a, b) => a + b, 0)))
@@ -87,7 +91,10 @@ export function timelineChart(t: TimelineV1): TimelineChart {
   const slot = PLOT.w / rows.length
   const w = Math.min(48, Math.max(1, slot * 0.8))
   const buckets: Bucket[] = []
+  const table: TimelineRow[] = []
   rows.forEach((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0)
+    if (total > 0) table.push({ from: range(start + i * t.bucketSeconds * 1000, t.bucketSeconds), counts: row.map(int), total: int(total) })
     const x = PLOT.x + i * slot + (slot - w) / 2
     let y = PLOT.y + PLOT.h
     const segments: Segment[] = []
@@ -110,6 +117,7 @@ export function timelineChart(t: TimelineV1): TimelineChart {
     buckets,
     yTicks: ticks,
     xTicks: xTicks(start, t.bucketSeconds, rows.length),
+    rows: table,
     caption: `Packets per ${duration(t.bucketSeconds)}, ${when}, coloured by the danger level of their source at the time.`,
   }
 }

@@ -2,6 +2,9 @@ import { dlChart, type DlChart } from './html-dl-chart.js'
 import { bytes, duration, int, percent, safe, when } from './html-format.js'
 import { timelineChart, type TimelineChart } from './html-timeline.js'
 import type { ReportV1 } from './model.js'
+import { sourcesView, type NoiseRow, type SourceRow } from './html-sources.js'
+import { reportTitle } from './title.js'
+import { triage } from './triage.js'
 
 // The view model templates/html/report.hbs renders: every string is display-ready and log-derived
 // ones have been through safe(); handlebars HTML-escapes them all on output. Templates stay
@@ -35,6 +38,9 @@ export interface HtmlView {
   prefixes: CountTable
   hosts: CountTable
   sourceCount: number
+  /** The static source list (the first 500 with details) and its note when cut. */
+  sources: { rows: SourceRow[]; more: string }
+  noise: { rows: NoiseRow[]; total: string; more: string }
 }
 
 // What each built-in skip reason means; filter reasons from the configuration are shown as named.
@@ -84,14 +90,18 @@ function counters(r: ReportV1): { rows: HtmlView['counters']; unaccounted: strin
   return { rows, unaccounted: gap === 0 ? '' : `${int(gap)} line(s) are in no counter: please report this as a bug.` }
 }
 
-/** Returns the template view of a report. */
+/** Returns the template view of a report; the title defaults to its hosts and period (title.ts). */
 export function htmlView(r: ReportV1, opts: { title?: string; generatedAt: string }): HtmlView {
   const s = r.summary
   const { rows, unaccounted } = counters(r)
+  const t = triage(r)
+  // What matters first: attackers, then scanners; noise has its own folded table.
+  const attention = [...t.attackers, ...t.scanners]
+  const listed = sourcesView(r)
   const portMax = Math.max(1, ...r.topPorts.map((p) => p.packets))
   const sigs = r.topSignatures.slice(0, TABLE_ROWS)
   return {
-    title: safe(opts.title ?? 'portsleuth report'),
+    title: safe(opts.title ?? reportTitle(r, Date.parse(opts.generatedAt))),
     generatedAt: when(opts.generatedAt),
     generator: `${safe(r.generator.name)} ${safe(r.generator.version)}`,
     range: s.firstSeen === null ? 'no timestamps' : `${when(s.firstSeen)} – ${when(s.lastSeen)} UTC`,
@@ -105,7 +115,7 @@ export function htmlView(r: ReportV1, opts: { title?: string; generatedAt: strin
     malformed: r.malformed.map((m) => ({ where: safe(m.where), error: safe(m.error) })),
     timeline: timelineChart(r.timeline),
     dl: dlChart(s),
-    topSources: r.sources.slice(0, TOP_SOURCES).map((x) => ({
+    topSources: attention.slice(0, TOP_SOURCES).map((x) => ({
       ip: safe(x.ip),
       dl: x.dangerLevel,
       packets: x.packets,
@@ -115,7 +125,7 @@ export function htmlView(r: ReportV1, opts: { title?: string; generatedAt: strin
       signatures: x.signatures.length,
       dns: safe(x.enrichment?.dns ?? ''),
     })),
-    moreSources: r.sources.length > TOP_SOURCES ? `All ${int(r.sources.length)} listed sources are in the table below.` : '',
+    moreSources: attention.length > TOP_SOURCES || t.noiseSources > 0 ? `${int(attention.length)} sources at DL 3 or above or scanning, ${int(t.noiseSources)} folded as noise; all ${int(r.sources.length)} are in the list below.` : '',
     topPorts: {
       id: 'ports',
       rows: r.topPorts.map((p) => ({ name: `${safe(p.protocol)}/${p.port}`, count: p.packets, countText: int(p.packets), pct: percent(p.packets, s.packets), bar: Math.round((p.packets / portMax) * 1000) / 10 })),
@@ -133,5 +143,7 @@ export function htmlView(r: ReportV1, opts: { title?: string; generatedAt: strin
     prefixes: countTable('prefixes', s.logPrefixes, s.packets, 'log prefixes'),
     hosts: countTable('hosts', s.hosts, s.packets, 'hosts'),
     sourceCount: r.sources.length,
+    sources: { rows: listed.rows, more: listed.more },
+    noise: listed.noise,
   }
 }

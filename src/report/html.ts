@@ -12,7 +12,7 @@ import type { ReportV1 } from './model.js'
 // own script (by hash) and no fetches at all is the second line of defence.
 
 export interface HtmlOptions {
-  /** Heading and document title; default "portsleuth report". */
+  /** Heading and document title; default `portsleuth report: <syslog hosts>, <period>` (title.ts). */
   title?: string
   /** When the report was made (ISO 8601), supplied by the caller: the renderer reads no clock. */
   generatedAt: string
@@ -20,7 +20,7 @@ export interface HtmlOptions {
 
 // src/report/html.ts and dist/report/html.js are both two levels below the package root.
 const TEMPLATES = new URL('../../templates/html/', import.meta.url)
-const PARTIALS = ['summary', 'timeline', 'dl-chart', 'tops', 'count-table', 'sources']
+const PARTIALS = ['summary', 'timeline', 'dl-chart', 'tops', 'count-table', 'sources', 'noise']
 const ASSETS = ['report.css', 'report.js'] as const
 
 interface Compiled {

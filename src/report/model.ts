@@ -109,9 +109,17 @@ export interface TimelineV1 {
   buckets: number[][]
 }
 
+/** The --since/--until range a run was asked for (ISO 8601 UTC; null: open on that side). */
+export interface WindowV1 {
+  since: string | null
+  until: string | null
+}
+
 export interface ReportV1 {
   schemaVersion: typeof SCHEMA_VERSION
   generator: { name: string; version: string }
+  /** Present only when --since or --until was given (added in 0.1: schema v1 only adds fields). */
+  window?: WindowV1
   inputs: InputV1[]
   summary: SummaryV1
   sources: SourceV1[]

@@ -84,7 +84,7 @@ export class Outputs {
 
   /**
    * Validates the request and opens every target before any input is read.
-   * Throws UsageError (bad format/table/fields) or InputError (an unwritable path).
+   * Throws UsageError (bad format/table/fields) or OutputError (an unwritable path).
    */
   static create(req: OutputRequest): Outputs {
     const plans = planOutputs(req.format, req.outputs)
@@ -137,7 +137,10 @@ export class Outputs {
     return out
   }
 
-  /** Renders the report formats, ends the streams and moves every file into place. */
+  /**
+   * Renders the report formats, ends the streams and, once every output is complete and on disk,
+   * moves every file into place: a failed output leaves none of them. Throws OutputError.
+   */
   async finish(report: ReportV1, html: HtmlRenderer): Promise<void> {
     for (const o of this.open) {
       if (o.stream !== null) o.stream.end()
@@ -148,8 +151,9 @@ export class Outputs {
           await o.target.pressure()
         }
       }
-      await o.target.commit()
+      await o.target.finish()
     }
+    for (const o of this.open) o.target.commit()
   }
 
   /** Removes temporary files after a failed run. */

@@ -1,13 +1,16 @@
 import type { ReportV1 } from '../report/model.js'
+import { hostsText, periodText, windowText } from '../report/title.js'
 import type { ReportMail } from './mail.js'
 import type { MailPlan } from './mail-options.js'
 
-// The report mail: the HTML report, the text report as its plain alternative, and a subject readable in a mailbox list: prefix, host, the time window, how many
-// sources reached a danger level and the highest one. psad's status mails are `[psad-status] …`;
+// The report mail: the HTML report, the text report as its plain alternative, and a subject readable
+// in a mailbox list: prefix, the firewall's syslog host(s), the time window, how many sources reached
+// a danger level and the highest one. psad's status mails are `[psad-status] …`;
 // ours default to `[portsleuth] …`. Times are local, like the --since/--until the window came from.
 
 export interface SubjectInput {
   prefix: string
+  /** The machine the report runs on: named only when no log line named its host. */
   hostname: string
   /** The window asked for (epoch ms), null when open. */
   since: number | null
@@ -19,30 +22,16 @@ export interface SubjectInput {
   inputErrors: number
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0')
-const day = (d: Date): string => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-const clock = (d: Date): string => `${pad(d.getHours())}:${pad(d.getMinutes())}`
-
-function isMidnight(d: Date): boolean {
-  return d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0 && d.getMilliseconds() === 0
-}
-
-/** Returns a window as `2026-11-21` (one whole local day), `2026-11-21 08:00..17:30` or `2026-11-20 08:00..2026-11-21 08:00`. */
-export function windowText(start: number, end: number): string {
-  const a = new Date(start)
-  const b = new Date(end)
-  const nextDay = new Date(a.getFullYear(), a.getMonth(), a.getDate() + 1)
-  if (isMidnight(a) && b.getTime() === nextDay.getTime()) return day(a)
-  if (day(a) === day(b)) return `${day(a)} ${clock(a)}..${clock(b)}`
-  return `${day(a)} ${clock(a)}..${day(b)} ${clock(b)}`
+// The firewall the lines came from, not the machine the report ran on; that machine only when no
+// line named a host (dmesg-style lines have none).
+function hosts(i: SubjectInput): string {
+  const named = hostsText(i.report)
+  return named === '' ? i.hostname : named
 }
 
 function window(i: SubjectInput): string | null {
   if (i.since !== null) return windowText(i.since, i.until ?? i.now)
-  const first = i.report.summary.firstSeen
-  const last = i.report.summary.lastSeen
-  if (first === null || last === null) return null
-  return windowText(Date.parse(first), Date.parse(last))
+  return periodText(i.report, i.now)
 }
 
 /** Returns the mail subject for a report. */
@@ -55,7 +44,7 @@ export function reportSubject(i: SubjectInput): string {
       ? 'no scanning sources'
       : `${sources} source${sources === 1 ? '' : 's'}, highest DL ${present[0]} (${present.map((l) => `DL${l}: ${levels[l]}`).join(', ')})`
   const errors = i.inputErrors > 0 ? `, ${i.inputErrors} unreadable input${i.inputErrors === 1 ? '' : 's'}` : ''
-  const head = [i.prefix, i.hostname, window(i)].filter((s) => s !== null && s !== '').join(' ')
+  const head = [i.prefix, hosts(i), window(i)].filter((s) => s !== null && s !== '').join(' ')
   return `${head}: ${counts}${errors}`
 }
 

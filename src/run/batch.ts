@@ -6,6 +6,7 @@ import type { ReportV1 } from '../report/model.js'
 import { Outputs, type HtmlRenderer, type OutputRequest } from '../report/outputs.js'
 import type { Enricher } from '../respond/enrich-net.js'
 import { resolveInputs, type Input, type InputProblem } from '../sources/inputs.js'
+import { unreadInput } from '../sources/read.js'
 import { systemLog } from '../sources/system-log.js'
 import { runAnalysis } from './analysis.js'
 
@@ -85,7 +86,9 @@ export async function runBatch(req: BatchRequest, hooks: BatchHooks = {}): Promi
       afterChunk: outputs === null ? null : () => outputs.drain(),
     })
     progress?.stop()
-    const analysed = buildReport(result, req.version)
+    // Arguments that named nothing readable are inputs of the report too, with their error.
+    const { since, until } = plan.settings.filters
+    const analysed = buildReport({ ...result, inputs: [...problems.map(unreadInput), ...result.inputs] }, req.version, { since, until })
     const enriched = hooks.enrich == null ? null : await hooks.enrich(analysed)
     const report = enriched?.report ?? analysed
     await outputs?.finish(report, hooks.html ?? noHtml)

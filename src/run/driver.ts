@@ -12,7 +12,8 @@ export interface ChunkForward {
   begin(name: string, mtime: number | null): void
   /** May return a promise (the receivers are behind) that is awaited before the next chunk. */
   chunk(chunk: Buffer): Promise<void> | null
-  end(): void
+  /** `damaged`: the input was cut short; its unfinished last line is dropped. */
+  end(damaged: boolean): void
 }
 
 export interface DriverHooks {
@@ -66,10 +67,18 @@ export class Driver {
     return waitForward === null && waitOutput === null ? null : Promise.all([waitForward, waitOutput]).then(() => undefined)
   }
 
-  /** Ends an input: its last line may lack a newline. */
-  end(input: string): void {
-    this.hooks.onLines?.(this.feed(input).end())
-    this.hooks.forward?.end()
+  /**
+   * Ends an input: its last line may lack a newline. An input cut short by an error (`damaged`) has
+   * its unfinished last line dropped, not analysed (it may end mid-field); returns that line's length.
+   */
+  end(input: string, damaged = false): number {
+    // (Not `onLines?.(feed.end())`: an optional call skips evaluating its argument, and the last line with it.)
+    const feed = this.feed(input)
+    const dropped = damaged ? feed.drop() : 0
+    const lines = feed.end()
+    this.hooks.onLines?.(lines)
+    this.hooks.forward?.end(damaged)
+    return dropped
   }
 
   /** Lines of an input so far. */

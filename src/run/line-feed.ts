@@ -79,6 +79,11 @@ export class LineFeed {
     return this.lineNo - before
   }
 
+  /** Ends an input cut short: drops its unfinished last line; returns that line's length in bytes. */
+  drop(): number {
+    return this.splitter.drop()
+  }
+
   /** Lines of this input so far. */
   get lines(): number {
     return this.lineNo

@@ -22,18 +22,20 @@ export async function readAll(inputs: readonly Input[], driver: Driver, onRawByt
     const report: InputReport = { name, bytes: 0, gzip: false, mtime: null, lines: 0, error: null }
     driver.begin(name, null)
     try {
-      const stats = await readInput(input, {
+      await readInput(input, {
         onStart: (s) => driver.begin(name, s.mtime),
         onChunk: (chunk) => driver.push(name, chunk),
         onRawBytes: onRawBytes ?? undefined,
-      })
-      Object.assign(report, stats)
+      }, report)
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       report.error = err.message
-      problems.push({ input: name, message: err.message })
     }
-    driver.end(name)
+    const dropped = driver.end(name, report.error !== null)
+    if (report.error !== null) {
+      if (dropped > 0) report.error += `; the unfinished line at the end of what was read (${dropped} bytes) was not analysed`
+      problems.push({ input: name, message: report.error })
+    }
     report.lines = driver.lines(name)
     reports.push(report)
   }

@@ -124,7 +124,7 @@ export async function runParts(
       const waits = helpers.map((h) => h.chunk(chunk)).filter((w) => w !== null)
       return waits.length === 0 ? null : Promise.all(waits).then(() => undefined)
     },
-    end: () => helpers.forEach((h) => h.send({ type: 'end' })),
+    end: (damaged) => helpers.forEach((h) => h.send({ type: 'end', damaged })),
   }
   try {
     const driver = new Driver(detector, { index: 0, count: threads }, plan.request, { ...hooks, forward })

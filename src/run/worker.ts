@@ -15,7 +15,7 @@ export type ToWorker =
   | { type: 'start'; plan: PlanRequest; share: Share }
   | { type: 'begin'; name: string; mtime: number | null }
   | { type: 'chunk'; bytes: Uint8Array }
-  | { type: 'end' }
+  | { type: 'end'; damaged: boolean }
   | { type: 'finish' }
   | { type: 'build'; tcpOptionsSeen: boolean }
 
@@ -53,7 +53,7 @@ async function handle(msg: ToWorker): Promise<void> {
       port.postMessage({ type: 'ack' } satisfies FromWorker)
       break
     case 'end':
-      driver.end(input)
+      driver.end(input, msg.damaged)
       break
     case 'finish':
       port.postMessage({ type: 'read', tcpOptionsSeen: driver.detector.engine.totals.tcpOptionsSeen } satisfies FromWorker)

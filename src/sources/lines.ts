@@ -42,6 +42,16 @@ export class LineSplitter {
     this.reset()
   }
 
+  /**
+   * Drops the unfinished last line instead of flushing it (an input cut short by damage: the line may
+   * end mid-field) and returns its length in bytes (0 when the input ended at a line end).
+   */
+  drop(): number {
+    const length = this.pendingLength
+    this.reset()
+    return length
+  }
+
   private hold(chunk: Buffer, start: number, end: number): void {
     this.pendingLength += end - start
     if (this.discarding) return

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process'
 import { open } from 'node:fs/promises'
-import { PassThrough, Readable, type Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { createGunzip } from 'node:zlib'
-import { InputError } from '../core/errors.js'
-import { inputName, type Input } from './inputs.js'
+import { InputError, PortsleuthError } from '../core/errors.js'
+import { systemReason } from '../core/system-error.js'
+import { GzipDamage, gunzip } from './gzip.js'
+import { inputName, type Input, type InputProblem } from './inputs.js'
 
 /** What was read from one input. */
 export interface ReadStats {
@@ -32,51 +31,51 @@ export interface ReadHooks {
 }
 
 function errorText(err: unknown): string {
+  if (err instanceof GzipDamage) return err.message
   const e = err as NodeJS.ErrnoException
-  if (e.code === 'ENOENT') return 'no such file or directory'
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied'
   if (e.code === 'EISDIR') return 'is a directory'
-  if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR') return `corrupt or truncated gzip data (${e.message})`
-  return e.message ?? String(err)
+  return systemReason(err)
 }
 
-// Looks at the first bytes of a stream: gzip is recognised by its magic number (1f 8b), never by name.
-async function sniff(source: Readable, stats: ReadStats, hooks: ReadHooks): Promise<{ stream: Readable; gzip: boolean }> {
-  const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>
-  let first = await it.next()
-  let head: Buffer = first.done === true ? Buffer.alloc(0) : first.value
-  while (head.length === 1 && first.done !== true) {
-    first = await it.next()
-    if (first.done !== true) head = Buffer.concat([head, first.value])
+// Counts the raw bytes of a source as they arrive (compressed bytes for gzip), for the report and progress.
+async function* counted(source: AsyncIterable<Buffer>, stats: ReadStats, hooks: ReadHooks): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    stats.bytes += chunk.length
+    hooks.onRawBytes?.(chunk.length)
+    yield chunk
+  }
+}
+
+// Looks at the first bytes: gzip is recognised by its magic number (1f 8b), never by the name.
+async function sniff(source: AsyncIterable<Buffer>): Promise<{ chunks: AsyncIterable<Buffer>; gzip: boolean }> {
+  const it = source[Symbol.asyncIterator]()
+  let head: Buffer = Buffer.alloc(0)
+  let done = false
+  while (head.length < 2 && !done) {
+    const r = await it.next()
+    if (r.done === true) done = true
+    else head = head.length === 0 ? r.value : Buffer.concat([head, r.value])
   }
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
   async function* replay(): AsyncGenerator<Buffer> {
-    if (head.length > 0) {
-      stats.bytes += head.length
-      hooks.onRawBytes?.(head.length)
-      yield head
-    }
+    if (head.length > 0) yield head
+    if (done) return
     for (;;) {
       const r = await it.next()
       if (r.done === true) return
-      stats.bytes += r.value.length
-      hooks.onRawBytes?.(r.value.length)
       yield r.value
     }
   }
-  return { stream: Readable.from(replay(), { objectMode: false }), gzip }
+  return { chunks: replay(), gzip }
 }
 
-async function consume(source: Readable, stats: ReadStats, hooks: ReadHooks): Promise<void> {
-  const { stream, gzip } = await sniff(source, stats, hooks)
+async function consume(source: AsyncIterable<Buffer>, stats: ReadStats, hooks: ReadHooks): Promise<void> {
+  const { chunks, gzip } = await sniff(counted(source, stats, hooks))
   stats.gzip = gzip
-  const decoder: Transform = gzip ? createGunzip({ chunkSize: 1 << 20 }) : new PassThrough({ highWaterMark: 1 << 20 })
-  await pipeline(stream, decoder, async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      const wait = hooks.onChunk(chunk)
-      if (wait) await wait
-    }
-  })
+  for await (const chunk of gzip ? gunzip(chunks) : chunks) {
+    const wait = hooks.onChunk(chunk)
+    if (wait) await wait
+  }
 }
 
 async function readFile(path: string, stats: ReadStats, hooks: ReadHooks): Promise<void> {
@@ -87,6 +86,10 @@ async function readFile(path: string, stats: ReadStats, hooks: ReadHooks): Promi
     stats.mtime = st.mtimeMs
     hooks.onStart?.(stats)
     await consume(fh.createReadStream({ highWaterMark: 1 << 20, autoClose: false }), stats, hooks)
+    // A log truncated in place while it is read (logrotate's copytruncate) simply ends early: say so.
+    if (st.isFile() && stats.bytes < st.size) {
+      throw new Error(`the file shrank while it was read: ${stats.bytes} of the ${st.size} bytes it had when opened were read`)
+    }
   } finally {
     await fh.close()
   }
@@ -107,17 +110,27 @@ async function readJournal(input: Extract<Input, { kind: 'journal' }>, stats: Re
     child.once('close', (code) => resolve(code ?? 1))
   })
   hooks.onStart?.(stats)
-  const reading = consume(child.stdout, stats, hooks)
-  const [code] = await Promise.all([exited, reading])
+  let code: number
+  try {
+    ;[code] = await Promise.all([exited, consume(child.stdout, stats, hooks)])
+  } catch (err) {
+    child.kill()
+    throw err
+  }
   if (code !== 0) throw new Error(`journalctl exited with status ${code}${stderr.trim() === '' ? '' : `: ${stderr.trim()}`}`)
 }
 
+/** Returns the report of an argument that named nothing readable (it was never opened). */
+export function unreadInput(problem: InputProblem): InputReport {
+  return { name: problem.input, bytes: 0, gzip: false, mtime: null, lines: 0, error: problem.message }
+}
+
 /**
- * Streams one input's bytes (gunzipped when they are gzip) to `hooks.onChunk`. Throws InputError
- * naming the input when it is missing, unreadable or corrupt; chunks already delivered stay delivered.
+ * Streams one input's bytes (gunzipped when they are gzip) to `hooks.onChunk`, counting into `stats`
+ * as it goes, so that a failed input still tells how far it got. Throws InputError naming the input
+ * when it is missing, unreadable or corrupt; chunks already delivered stay delivered.
  */
-export async function readInput(input: Input, hooks: ReadHooks): Promise<ReadStats> {
-  const stats: ReadStats = { name: inputName(input), bytes: 0, gzip: false, mtime: null }
+export async function readInput(input: Input, hooks: ReadHooks, stats: ReadStats = { name: inputName(input), bytes: 0, gzip: false, mtime: null }): Promise<ReadStats> {
   try {
     if (input.kind === 'file') await readFile(input.path, stats, hooks)
     else if (input.kind === 'stdin') {
@@ -125,8 +138,10 @@ export async function readInput(input: Input, hooks: ReadHooks): Promise<ReadSta
       await consume(process.stdin, stats, hooks)
     } else await readJournal(input, stats, hooks)
   } catch (err) {
-    if (err instanceof InputError) throw err
-    throw new InputError(`${stats.name}: ${errorText(err)}${stats.bytes > 0 ? ` (after ${stats.bytes} bytes)` : ''}`)
+    // An output that fails while lines stream into it (a full disk under the packet CSV) is not the input's fault.
+    if (err instanceof PortsleuthError) throw err
+    const after = stats.bytes > 0 && !(err instanceof GzipDamage) ? ` (after ${stats.bytes} bytes)` : ''
+    throw new InputError(`${stats.name}: ${errorText(err)}${after}`)
   }
   return stats
 }

@@ -14,6 +14,18 @@
     return e
   }
 
+  // Sorts addresses as addresses, not text: IPv4 octets and IPv6 groups padded to a fixed width,
+  // '::' expanded (so 10.0.0.9 < 10.0.0.10 and fd77::9 < fd77::a < fd77::1:0).
+  function ipKey(ip) {
+    if (ip.indexOf(':') < 0) return '4' + ip.split('.').map(function (o) { return ('000' + o).slice(-3) }).join('.')
+    var halves = ip.split('::')
+    var head = halves[0] ? halves[0].split(':') : []
+    var tail = halves.length > 1 && halves[1] ? halves[1].split(':') : []
+    var fill = []
+    for (var i = head.length + tail.length; halves.length > 1 && i < 8; i++) fill.push('0')
+    return '6' + head.concat(fill, tail).map(function (g) { return ('0000' + g).slice(-4) }).join(':')
+  }
+
   // ---- static tables: click a header to sort, type in a box to filter ----
 
   function headerButtons(table, onClick) {
@@ -36,24 +48,30 @@
 
   function sortStatic(table, th) {
     var i = th.cellIndex
-    var numeric = th.dataset.type === 'num'
+    var type = th.dataset.type
+    var numeric = type === 'num'
     var sign = nextDirection(table, th, numeric)
     var body = table.tBodies[0]
     var rows = Array.prototype.slice.call(body.rows)
     var value = function (r) {
       var c = r.cells[i]
-      var v = c.dataset.v !== undefined ? c.dataset.v : c.textContent
-      return numeric ? Number(v) : v
+      var v = c.dataset.v !== undefined ? c.dataset.v : c.textContent.trim()
+      return numeric ? Number(v) : type === 'ip' ? ipKey(v) : v
     }
     rows.sort(function (a, b) {
       var x = value(a), y = value(b)
-      return sign * (numeric ? x - y : collator.compare(x, y))
+      return sign * (numeric ? x - y : type === 'ip' ? (x < y ? -1 : x > y ? 1 : 0) : collator.compare(x, y))
     })
     rows.forEach(function (r) { body.appendChild(r) })
   }
 
-  document.querySelectorAll('table[data-sortable]').forEach(function (table) {
+  function sortable(table) {
     headerButtons(table, function (th) { sortStatic(table, th) })
+  }
+
+  // The source list's static detail tables are replaced by the script's own below.
+  document.querySelectorAll('table[data-sortable]').forEach(function (table) {
+    if (!table.closest('#t-sources')) sortable(table)
   })
 
   document.querySelectorAll('input[data-filter]').forEach(function (input) {
@@ -85,17 +103,6 @@
   var body = table.tBodies[0]
   var status = document.getElementById('src-status')
   var pageLabel = document.getElementById('src-page')
-
-  // Sorts addresses numerically: IPv4 octets and IPv6 groups padded to a fixed width.
-  function ipKey(ip) {
-    if (ip.indexOf(':') < 0) return '4' + ip.split('.').map(function (o) { return ('000' + o).slice(-3) }).join('.')
-    var halves = ip.split('::')
-    var head = halves[0] ? halves[0].split(':') : []
-    var tail = halves.length > 1 && halves[1] ? halves[1].split(':') : []
-    var fill = []
-    for (var i = head.length + tail.length; halves.length > 1 && i < 8; i++) fill.push('0')
-    return '6' + head.concat(fill, tail).map(function (g) { return ('0000' + g).slice(-4) }).join(':')
-  }
 
   // Times travel as whole seconds after t0 (smaller file); shown in UTC like the rest of the page.
   function time(t) {
@@ -156,19 +163,28 @@
     return span
   }
 
-  function smallTable(head, rows, numericCols) {
+  // A detail table, sortable like the static ones; `ipCol` holds addresses (-1: none).
+  function smallTable(head, rows, numericCols, ipCol) {
     var t = el('table', 'data')
     var tr = el('tr')
-    head.forEach(function (h, i) { tr.appendChild(el('th', numericCols.indexOf(i) >= 0 ? 'num' : null, h)) })
+    head.forEach(function (h, i) {
+      var num = numericCols.indexOf(i) >= 0
+      var th = tr.appendChild(el('th', num ? 'num' : null, h))
+      th.scope = 'col'
+      if (num) th.dataset.type = 'num'
+      else if (i === ipCol) th.dataset.type = 'ip'
+    })
     t.appendChild(el('thead')).appendChild(tr)
     var tb = t.appendChild(el('tbody'))
     rows.forEach(function (r) {
       var row = tb.appendChild(el('tr'))
       r.forEach(function (v, i) {
         var num = numericCols.indexOf(i) >= 0
-        row.appendChild(el('td', num ? 'num' : i === 0 ? 'mono wrap' : 'wrap', num && typeof v === 'number' ? fmt.format(v) : v))
+        var td = row.appendChild(el('td', num ? 'num' : i === 0 ? 'mono wrap' : 'wrap', num && typeof v === 'number' ? fmt.format(v) : v))
+        if (num && typeof v === 'number') td.dataset.v = v
       })
     })
+    sortable(t)
     return t
   }
 
@@ -206,11 +222,11 @@
       head.splice(4, 1)
       dests.forEach(function (d) { d.splice(4, 1) })
     }
-    td.appendChild(smallTable(head, dests, lite ? [1, 5] : [1, 4]))
+    td.appendChild(smallTable(head, dests, lite ? [1, 5] : [1, 4], 0))
     if (s.nd > s.dst.length) td.appendChild(el('p', 'note', fmt.format(s.nd - s.dst.length) + ' more destinations in the JSON report.'))
     if (s.sig.length > 0) {
       td.appendChild(el('h3', null, 'Signatures'))
-      td.appendChild(smallTable(['Signature', 'Protocol', 'ID', 'Packets', 'DL'], s.sig.map(function (g) { return [g[0], g[1], g[2], g[3], g[4]] }), [3, 4]))
+      td.appendChild(smallTable(['Signature', 'Protocol', 'ID', 'Packets', 'DL'], s.sig.map(function (g) { return [g[0], g[1], g[2], g[3], g[4]] }), [3, 4], -1))
     }
     if (s.whois) {
       td.appendChild(el('h3', null, 'Whois'))

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { BIN, cli, tempDir } from '../helpers/cli.js'
 import { range, tcpLine } from '../helpers/lines.js'
 import { writeFileSync } from 'node:fs'
+import { strictCsv } from '../helpers/strict-csv.js'
 
 const { dir, cleanup } = tempDir()
 afterAll(cleanup)
@@ -43,6 +44,16 @@ describe('outputs', () => {
     const r = cli(['analyze', log, '--format', 'csv', '--csv-table', 'packets', '--csv-fields', 'src dp:>1145 flags'])
     expect(r.status).toBe(0)
     expect(r.stdout.trim().split('\n')).toEqual(['src,dp,flags', ...range(4, 1146).map((p) => `203.0.113.5,${p},SYN`)])
+  })
+  test('hostile log prefixes (CR, CRLF, formula, quotes, NUL) stay one cell of one record in the packet CSV', () => {
+    // A log line cannot hold LF (it ends the line); CR, a lone CR before LF, quotes and NUL it can.
+    const prefixes: [string, string][] = [['DROP\r=1+1', 'DROP\r=1+1'], ['=1+1', "'=1+1"], ['q"x",y', 'q"x",y'], ['N\u0000UL', 'N\\x00UL'], ['\r=2+2', "'\r=2+2"]]
+    const hostile = path.join(dir, 'hostile.log')
+    writeFileSync(hostile, prefixes.map(([p], i) => `${tcpLine({ dport: 22 + i, prefix: `${p} ` })}\n`).join(''))
+    const r = cli(['analyze', hostile, '--format', 'csv', '--csv-table', 'packets', '--csv-fields', 'dp log_prefix'])
+    expect(r.status).toBe(0)
+    const rows = strictCsv(r.stdout)
+    expect(rows).toEqual([['dp', 'log_prefix'], ...prefixes.map(([, cell], i) => [String(22 + i), cell])])
   })
   test('usage errors: unknown table, unknown packet field, csv flags without csv, unknown extension', () => {
     expect(cli(['analyze', log, '--format', 'csv', '--csv-table', 'bogus']).status).toBe(2)

@@ -52,9 +52,19 @@ describe('--since yesterday is the previous local calendar day', () => {
   test('report: until today 00:00', () => {
     expect(sources(['report', log, '--since', 'yesterday'])).toEqual(['198.51.100.2', '198.51.100.3'])
   })
-  test('an explicit --until wins; analyze keeps the open end', () => {
+  test('analyze too: one rule for both commands', () => {
+    expect(sources(['analyze', log, '--since', 'yesterday'])).toEqual(['198.51.100.2', '198.51.100.3'])
+  })
+  test('an explicit --until wins', () => {
     expect(sources(['report', log, '--since', 'yesterday', '--until', 'now'])).toEqual(['198.51.100.2', '198.51.100.3', '198.51.100.4'])
-    expect(sources(['analyze', log, '--since', 'yesterday'])).toEqual(['198.51.100.2', '198.51.100.3', '198.51.100.4'])
+    expect(sources(['analyze', log, '--since', 'yesterday', '--until', 'now'])).toEqual(['198.51.100.2', '198.51.100.3', '198.51.100.4'])
+  })
+  test('the report records the window asked for', () => {
+    const { report } = cliJson(['analyze', log, '--since', 'yesterday'])
+    const today = new Date()
+    today.setUTCHours(0, 0, 0, 0)
+    expect(report.window).toEqual({ since: new Date(today.getTime() - 86_400_000).toISOString(), until: today.toISOString() })
+    expect(cliJson(['analyze', log]).report.window).toBeUndefined()
   })
   test('other --since values run until now', () => {
     expect(sources(['report', log, '--since', 'today'])).toEqual(['198.51.100.4'])
@@ -83,7 +93,7 @@ describe('mail settings fail before the logs are read', () => {
 describe('text report options (analyze and report)', () => {
   test('--top limits the top tables, --min-dl the listed sources', () => {
     const top = cli(['analyze', SAMPLE, '--top', '2']).stdout
-    const attackers = top.split('[+] Top attackers:\n')[1]!.split('\n\n')[0]!.split('\n')
+    const attackers = top.split('[+] Top attackers:\n')[1]!.split('\n\n')[0]!.split('\n').filter((l) => /^ {4}\d/.test(l))
     expect(attackers).toEqual([expect.stringMatching(/^ {4}10\.77\.0\.1 +DL 3 /), expect.stringMatching(/^ {4}10\.77\.0\.3 +DL 2 /)])
     expect(top.split('[+] Top scanned ports:\n')[1]!.split('\n\n')[0]!.split('\n')).toHaveLength(2)
     const min = cli(['report', SAMPLE, '--min-dl', '3']).stdout

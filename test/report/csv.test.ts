@@ -5,6 +5,8 @@ import { CSV_COLUMN_NAMES, CSV_TABLES, parseCsvTable, renderCsv, SOURCE_COLUMNS 
 import { mergePortRanges } from '../../src/report/csv-ports.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { analyzeLines, range, tcpLine } from '../helpers/lines.js'
+import { strictCsv } from '../helpers/strict-csv.js'
+import { csvTable } from '../../src/report/csv-cells.js'
 
 const capture = (name: string): string[] =>
   readFileSync(new URL(`../fixtures/captures/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l !== '')
@@ -157,6 +159,34 @@ describe('hostile text', () => {
     const sig = table(report, 'signatures')[1]!
     expect(sig).toMatchObject({ sid: '2003', psad_id: '100200', hits: '2' })
     expect(sig.message).toBe('esc \\x1b[31mred\\x1b[0m, \\u{202e}evil')
+  })
+})
+
+describe('records cannot be split (read back by a strict RFC 4180 reader)', () => {
+  // What a hostile `--log-prefix` (or any log-derived text) can hold; each must stay one cell.
+  const HOSTILE: [string, string][] = [
+    ['DROP\r=1+1', 'DROP\r=1+1'],
+    ['A\nB', 'A\nB'],
+    ['C\r\nD', 'C\r\nD'],
+    ['=1+1', "'=1+1"],
+    ['\r=1+1', "'\r=1+1"],
+    ['q"x", y', 'q"x", y'],
+    ['N\u0000UL', 'N\\x00UL'],
+  ]
+
+  test('every cell holding CR, LF, CRLF, a formula, quotes or NUL reads back as one cell of one record', () => {
+    const text = csvTable(['n', 'text', 'after'], HOSTILE.map(([cell], i) => [i, cell, 'end']))
+    const rows = strictCsv(text)
+    expect(rows).toHaveLength(HOSTILE.length + 1)
+    expect(rows[0]).toEqual(['n', 'text', 'after'])
+    HOSTILE.forEach(([, expected], i) => expect(rows[i + 1]).toEqual([String(i), expected, 'end']))
+  })
+
+  test('a report table with a CR in a signature message keeps its row count', () => {
+    const report = analyzeLines(range(20, 1000).map((p) => tcpLine({ dport: p })))
+    report.topSignatures.push({ sid: 1, psadId: null, msg: 'DROP\r=1+1', protocol: 'tcp', count: 1, sources: 1 })
+    const rows = strictCsv(renderCsv(report, 'signatures'))
+    expect(rows).toEqual([CSV_COLUMN_NAMES.signatures, ['1', '', 'DROP\r=1+1', 'tcp', '1', '1']])
   })
 })
 

@@ -271,3 +271,107 @@ describe('HTML report in headless Chromium', () => {
     clean(o)
   })
 })
+
+describe('destination addresses sort as addresses', () => {
+  test('in a source detail and in the top sources: 10.0.0.9 before 10.0.0.10, fd00::a before fd00::1:0', async () => {
+    const dsts = ['10.0.0.100', '10.0.0.10', 'fd00::1:0', '10.0.0.9', 'fd00::a', '10.0.0.2', 'fd00::9']
+    const lines = dsts.flatMap((dst, i) => range(6).map((p) => tcpLine({ src: dst.includes(':') ? '2001:db8::77' : '192.0.2.10', dst, dport: 1000 + i * 10 + p })))
+    lines.push(...range(30).map((p) => tcpLine({ src: '192.0.2.9', dport: 2000 + p })))
+    const o = await open(renderHtml(analyzeLines(lines), OPTS), 'ip-sort')
+    const { page } = o
+    await page.locator('#t-sources button.src-toggle', { hasText: '192.0.2.10' }).click()
+    const dests = page.locator('#t-sources tr.detail table').first()
+    await dests.locator('th', { hasText: 'Destination' }).click()
+    const order = (): Promise<string[]> => js(page, `[...document.querySelectorAll('#t-sources tr.detail table')][0].tBodies[0].rows.length ? [...[...document.querySelectorAll('#t-sources tr.detail table')][0].tBodies[0].rows].map((r) => r.cells[0].textContent) : []`)
+    expect(await order()).toEqual(['10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100'])
+    await dests.locator('th', { hasText: 'Destination' }).click()
+    expect(await order()).toEqual(['10.0.0.100', '10.0.0.10', '10.0.0.9', '10.0.0.2'])
+    await page.locator('#t-sources button.src-toggle', { hasText: '192.0.2.10' }).click()
+    await page.locator('#t-sources button.src-toggle', { hasText: '2001:db8::77' }).click()
+    await page.locator('#t-sources tr.detail table').first().locator('th', { hasText: 'Destination' }).click()
+    expect(await order()).toEqual(['fd00::9', 'fd00::a', 'fd00::1:0'])
+    // The top sources table sorts its addresses the same way.
+    await page.locator('#t-top-sources th', { hasText: 'Source' }).click()
+    expect(await rowTexts(page, '#t-top-sources', 0)).toEqual(['192.0.2.9', '192.0.2.10', '2001:db8::77'])
+    clean(o)
+  })
+})
+
+describe('with JavaScript off, as a mail client shows it', () => {
+  let noJs: BrowserContext
+  let closeNoJs: () => Promise<void>
+  beforeAll(async () => {
+    ;({ context: noJs, close: closeNoJs } = await launchChromium({ javaScriptEnabled: false }))
+  })
+  afterAll(async () => {
+    await closeNoJs?.()
+  })
+
+  async function openStatic(html: string, name: string): Promise<Page> {
+    const file = join(ARTIFACTS, `${name}.html`)
+    writeFileSync(file, html)
+    const page = await noJs.newPage()
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
+    expect(await js<boolean>(page, `document.documentElement.classList.contains('js')`)).toBe(false)
+    return page
+  }
+
+  test('nothing is empty: every table has its rows, the source list its details', async () => {
+    const report = sampleReport()
+    const page = await openStatic(renderHtml(report, OPTS), 'static-sample')
+    const empty = await js<string[]>(page, `[...document.querySelectorAll('table')].filter((t) => t.tBodies[0].rows.length === 0).map((t) => t.id || t.className)`)
+    expect(empty).toEqual([])
+    expect(await page.locator('#t-sources > tbody > tr.src-row').count()).toBe(report.sources.length)
+    expect(await page.locator('#t-sources > tbody > tr.detail').count()).toBe(report.sources.length)
+    const first = report.sources[0]!
+    const detail = page.locator('#t-sources > tbody > tr.detail').first()
+    expect(await detail.isVisible()).toBe(true)
+    expect(await detail.locator('table.dests tbody tr').count()).toBe(Math.min(25, first.destinations.length))
+    expect(await detail.textContent()).toContain(`danger level ${first.dangerLevel}`)
+    // The controls that need the script are hidden, not dead.
+    expect(await page.locator('#src-filter').isVisible()).toBe(false)
+    expect(await page.locator('nav.pager').isVisible()).toBe(false)
+    await page.screenshot({ path: join(ARTIFACTS, 'static-sample.png'), fullPage: true })
+    await page.close()
+  })
+
+  test('what a chart shows is also in a table (Gmail drops inline SVG)', async () => {
+    const report = sampleReport()
+    const page = await openStatic(renderHtml(report, OPTS), 'static-charts')
+    await js(page, `document.querySelectorAll('svg').forEach((s) => s.remove())`)
+    const buckets = report.timeline.buckets.filter((b) => b.some((n) => n > 0))
+    const rows = await js<string[][]>(page, `[...document.querySelectorAll('#t-timeline tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))`)
+    expect(rows).toHaveLength(buckets.length)
+    rows.forEach((r, i) => expect(r.slice(1).map((c) => Number(c.replace(/,/g, '')))).toEqual([...buckets[i]!, buckets[i]!.reduce((a, b) => a + b, 0)]))
+    const dl = await js<string[][]>(page, `[...document.querySelectorAll('#t-dl tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))`)
+    expect(dl.map((r) => r[0])).toEqual(['DL 5', 'DL 4', 'DL 3', 'DL 2', 'DL 1', 'DL 0'])
+    for (const l of [5, 4, 3, 2, 1] as const) {
+      const n = report.summary.dangerLevels[l]
+      expect(dl[5 - l]![1]).toMatch(n === 0 ? /^0$/ : new RegExp(`^${n} \\(`))
+    }
+    await page.close()
+  })
+
+  test('10,000 sources: the first 500 with details in the page itself, and how to see the rest', async () => {
+    const report = syntheticReport(10_000)
+    const page = await openStatic(renderHtml(report, OPTS), 'static-10k')
+    const ips = await js<string[]>(page, `[...document.querySelectorAll('#t-sources > tbody > tr.src-row')].map((r) => r.cells[0].textContent)`)
+    expect(ips).toEqual(report.sources.slice(0, 500).map((s) => s.ip))
+    expect(await page.locator('#t-sources > tbody > tr.detail').count()).toBe(500)
+    expect(await page.locator('p.static-only').textContent()).toContain('The other 9,500 sources')
+    expect(await page.locator('p.static-only').isVisible()).toBe(true)
+    await page.close()
+  })
+})
+
+describe('with JavaScript on, the script takes the list over', () => {
+  test('static rows give way to the paged list; the note about the rest is hidden', async () => {
+    const o = await open(renderHtml(syntheticReport(1000), OPTS), 'takeover')
+    const { page } = o
+    expect(await page.locator('#t-sources > tbody > tr').count()).toBe(50)
+    expect(await page.locator('#t-sources > tbody > tr.detail').count()).toBe(0)
+    expect(await page.locator('p.static-only').isVisible()).toBe(false)
+    expect(await page.locator('#src-status').textContent()).toBe('Sources 1–50 of 1,000')
+    clean(o)
+  })
+})

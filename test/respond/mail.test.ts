@@ -4,7 +4,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { ConfigError, UsageError } from '../../src/core/errors.js'
 import { describeFailure, serverName, type SmtpOptions } from '../../src/respond/mail.js'
 import { DeliveryError } from '../../src/respond/mail-error.js'
-import { reportSubject, windowText } from '../../src/respond/mail-message.js'
+import { reportSubject } from '../../src/respond/mail-message.js'
+import { windowText } from '../../src/report/title.js'
 import { isLoopback, parseRecipients, prepareMail, type MailRequest } from '../../src/respond/mail-options.js'
 import { tempDir } from '../helpers/cli.js'
 import { syntheticReport } from '../helpers/synthetic-report.js'
@@ -90,7 +91,7 @@ describe('subject', () => {
     expect(windowText(at('2026-11-14T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toBe('2026-11-14 00:00..2026-11-21 00:00')
   })
   test('prefix, host, window, source counts and the highest danger level', () => {
-    const s = reportSubject({ prefix: '[portsleuth]', hostname: 'fw1', since: at('2026-11-21T00:00:00Z'), until: at('2026-11-22T00:00:00Z'), now: 0, report, inputErrors: 0 })
+    const s = reportSubject({ prefix: '[portsleuth]', hostname: 'reporting-box', since: at('2026-11-21T00:00:00Z'), until: at('2026-11-22T00:00:00Z'), now: 0, report, inputErrors: 0 })
     const total = Object.values(levels).reduce((a, b) => a + b, 0)
     const top = [5, 4, 3, 2, 1].find((l) => levels[String(l) as '1'] > 0)
     expect(s.startsWith(`[portsleuth] fw1 2026-11-21: ${total} sources, highest DL ${top} (DL${top}: `)).toBe(true)
@@ -98,10 +99,19 @@ describe('subject', () => {
   test('open end is now; no window at all uses the data; quiet days and unreadable inputs say so', () => {
     const quiet = { ...report, summary: { ...report.summary, dangerLevels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } } }
     expect(reportSubject({ prefix: '[p]', hostname: 'h', since: at('2026-11-21T06:00:00Z'), until: null, now: at('2026-11-21T07:00:00Z'), report: quiet, inputErrors: 0 }))
-      .toBe('[p] h 2026-11-21 06:00..07:00: no scanning sources')
+      .toBe('[p] fw1 2026-11-21 06:00..07:00: no scanning sources')
     const one = { ...report, summary: { ...report.summary, dangerLevels: { '1': 0, '2': 1, '3': 0, '4': 0, '5': 0 } } }
     expect(reportSubject({ prefix: '[p]', hostname: 'h', since: null, until: null, now: 0, report: one, inputErrors: 1 }))
-      .toBe('[p] h 2026-11-21 06:00..2026-11-22 11:59: 1 source, highest DL 2 (DL2: 1), 1 unreadable input')
+      .toBe('[p] fw1 2026-11-21 06:00..2026-11-22 11:59: 1 source, highest DL 2 (DL2: 1), 1 unreadable input')
+  })
+  test("names the firewall's syslog hosts, not the machine the report runs on; that one only when no line named a host", () => {
+    const quiet = { ...report, summary: { ...report.summary, dangerLevels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } } }
+    const subject = (hosts: Record<string, number>): string =>
+      reportSubject({ prefix: '[p]', hostname: 'reporting-box', since: at('2026-11-21T00:00:00Z'), until: at('2026-11-22T00:00:00Z'), now: 0, report: { ...quiet, summary: { ...quiet.summary, hosts } }, inputErrors: 0 })
+    expect(subject({ gw: 10, fw2: 90 })).toBe('[p] fw2, gw 2026-11-21: no scanning sources')
+    expect(subject({ a: 1, b: 3, c: 2, d: 5 })).toBe('[p] d, b +2 more 2026-11-21: no scanning sources')
+    expect(subject({})).toBe('[p] reporting-box 2026-11-21: no scanning sources')
+    expect(subject({ 'fw\r\nBcc: x@evil': 1 })).toBe('[p] fw\\x0d\\x0aBcc: x@evil 2026-11-21: no scanning sources')
   })
 })
 

@@ -171,6 +171,6 @@ describe('reputation lists', () => {
   })
   test('an unreadable list is a ConfigError naming where it was configured', async () => {
     await expect(loadReputation([{ name: 'x', dl: 4, file: path.join(dir, 'missing'), origin: 'psad.conf:3' }])).rejects.toThrow(ConfigError)
-    await expect(loadReputation([{ name: 'x', dl: 4, file: path.join(dir, 'missing'), origin: 'psad.conf:3' }])).rejects.toThrow('(from psad.conf:3): ENOENT')
+    await expect(loadReputation([{ name: 'x', dl: 4, file: path.join(dir, 'missing'), origin: 'psad.conf:3' }])).rejects.toThrow('no such file or directory (from psad.conf:3)')
   })
 })

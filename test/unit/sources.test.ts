@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { LineSplitter } from '../../src/sources/lines.js'
 import { rotationOrder } from '../../src/sources/rotation.js'
+import { Driver } from '../../src/run/driver.js'
+import type { Detector } from '../../src/detect/detector.js'
 
 function split(chunks: string[], max = 20): { lines: string[]; long: number[] } {
   const lines: string[] = []
@@ -37,5 +39,24 @@ describe('rotation order', () => {
   })
   test('same name in two directories are two sets', () => {
     expect(rotationOrder(['a/kern.log', 'b/kern.log.1', 'a/kern.log.1', 'b/kern.log'])).toEqual(['a/kern.log.1', 'a/kern.log', 'b/kern.log.1', 'b/kern.log'])
+  })
+})
+
+describe('driver', () => {
+  function driven(damaged: boolean): { lines: string[]; dropped: number; count: number } {
+    const lines: string[] = []
+    const detector = { lineBytes: (b: Uint8Array, start: number, end: number) => lines.push(Buffer.from(b.subarray(start, end)).toString()), overlong: () => {}, route: () => -1 }
+    // No hooks at all: a run without progress on a terminal.
+    const d = new Driver(detector as unknown as Detector, { index: 0, count: 1 }, { year: 2026, now: 0, maxLineLength: 100 })
+    d.begin('in', null)
+    d.push('in', Buffer.from('first\nsecond\nunfini'))
+    const dropped = d.end('in', damaged)
+    return { lines, dropped, count: d.lines('in') }
+  }
+  test('the last line of an input is analysed even without a newline', () => {
+    expect(driven(false)).toEqual({ lines: ['first', 'second', 'unfini'], dropped: 0, count: 3 })
+  })
+  test('an input cut short by damage drops its unfinished last line and says how long it was', () => {
+    expect(driven(true)).toEqual({ lines: ['first', 'second'], dropped: 6, count: 2 })
   })
 })

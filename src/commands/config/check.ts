@@ -37,7 +37,7 @@ Exit 0 when everything loads, 3 on any error (each named by file:line).`
     await this.out(renderCheck(bundle))
     for (const err of bundle.errors) {
       this.note(err.message)
-      if (err.hint !== undefined) process.stderr.write(`  hint: ${err.hint}\n`)
+      if (err.hint !== undefined) this.hint(err.hint)
     }
     if (bundle.errors.length > 0) this.exit(EXIT.config)
   }

@@ -1,5 +1,6 @@
 import { at, ConfigError } from '../../core/errors.js'
 import type { NumTest, OptTest, P0fEntry, WindowTest } from './types.js'
+import { excerpt } from '../../core/excerpt.js'
 
 // p0f v2 SYN signatures as in OpenBSD's and psad's pf.os:
 //   window:ttl:df:size:options:Genre:Version:Subtype:Description
@@ -140,7 +141,7 @@ export function parseP0f(text: string, file: string): LoadedP0f {
     try {
       entry = parseEntry(raw, file, i + 1, samples)
     } catch (err) {
-      if (err instanceof FieldError) throw new ConfigError(at(file, i + 1, `${err.message} in '${raw}'`))
+      if (err instanceof FieldError) throw new ConfigError(at(file, i + 1, `${err.message} in '${excerpt(raw, 100)}'`))
       throw err
     }
     samples = []

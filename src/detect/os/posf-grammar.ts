@@ -1,5 +1,6 @@
 import { at, ConfigError } from '../../core/errors.js'
 import type { PosfEntry, PosfId } from './types.js'
+import { excerpt } from '../../core/excerpt.js'
 
 // psad's posf file: blocks that start with `OS <name>;` followed by `NUMPKTS n;`, `TOS 0x..;`,
 // `LEN n;`, `TTL n;`, `ID SMALLINCR|RANDOM;` and `WINDOW n;`, one statement per line (several per
@@ -87,25 +88,25 @@ export function parsePosf(text: string, file: string, opts: PosfOptions): Loaded
     const parts = raw.split(';').map((s) => s.trim())
     const tail = parts.pop()!
     if (tail !== '') {
-      const msg = `missing ';' after '${tail}': ${EXPECTED}`
+      const msg = `missing ';' after '${excerpt(tail)}': ${EXPECTED}`
       if (opts.strict) throw new ConfigError(at(file, lineNo, msg), "psad's own posf lacks ';' on three OS lines and one TTL line; load it with strict off")
       warnings.push(at(file, lineNo, `${msg} (read as if it were there; psad would merge it with the next line)`))
       parts.push(tail)
     }
     for (const stmt of parts) {
-      if (stmt === '') throw new ConfigError(at(file, lineNo, `empty statement in '${raw}': ${EXPECTED}`))
+      if (stmt === '') throw new ConfigError(at(file, lineNo, `empty statement in '${excerpt(raw, 100)}': ${EXPECTED}`))
       const sp = stmt.search(/\s/)
       const key = sp < 0 ? stmt : stmt.slice(0, sp)
       const arg = sp < 0 ? '' : stmt.slice(sp).trim()
       if (key === 'OS') {
-        if (arg === '' || arg === '*') throw new ConfigError(at(file, lineNo, `OS without a name in '${raw}': ${EXPECTED}`))
+        if (arg === '' || arg === '*') throw new ConfigError(at(file, lineNo, `OS without a name in '${excerpt(raw, 100)}': ${EXPECTED}`))
         if (draft !== null) entries.push(finish(draft, file))
         draft = { line: lineNo, name: arg, values: {}, samples }
         samples = []
         continue
       }
-      if (!(KEYS as readonly string[]).includes(key)) throw new ConfigError(at(file, lineNo, `unknown statement '${stmt}': ${EXPECTED}`))
-      if (draft === null) throw new ConfigError(at(file, lineNo, `'${stmt}' before any 'OS name;' line`))
+      if (!(KEYS as readonly string[]).includes(key)) throw new ConfigError(at(file, lineNo, `unknown statement '${excerpt(stmt)}': ${EXPECTED}`))
+      if (draft === null) throw new ConfigError(at(file, lineNo, `'${excerpt(stmt)}' before any 'OS name;' line`))
       const k = key as Key
       if (draft.values[k] !== undefined) {
         throw new ConfigError(at(file, lineNo, `${k} given twice for OS '${draft.name}' (line ${draft.line}): a missing 'OS name;' line?`))
@@ -113,7 +114,7 @@ export function parsePosf(text: string, file: string, opts: PosfOptions): Loaded
       try {
         draft.values[k] = value(k, arg)
       } catch (err) {
-        if (err instanceof StatementError) throw new ConfigError(at(file, lineNo, `${err.message} in '${raw}'`))
+        if (err instanceof StatementError) throw new ConfigError(at(file, lineNo, `${err.message} in '${excerpt(raw, 100)}'`))
         throw err
       }
     }

@@ -2,6 +2,7 @@ import { at, ConfigError } from '../../core/errors.js'
 import { parseNetwork, type Network } from '../../parse/address.js'
 import { ACK, CWR, ECE, FIN, PSH, RST, SYN, URG } from '../../parse/packet.js'
 import type { AddrSpec, FlagTest, NumRange, PortSpec, SigProto, Signature } from './types.js'
+import { excerpt } from '../../core/excerpt.js'
 
 // psad's signature grammar, a header-only subset of Snort 2:
 //   alert <proto> <src> <sport> <dir> <dst> <dport> (<name>:<value>; <name>; ...)
@@ -83,6 +84,21 @@ function parseAddr(text: string, vars: GrammarOptions['vars']): AddrSpec {
     }
   }
   return { any: false, negate, nets }
+}
+
+/**
+ * Returns why a signature variable's value (HOME_NET, HTTP_PORTS, …) cannot be used in a rule, or null
+ * when it can: names ending in _PORTS hold ports, the others addresses; `$NAME`s resolve against `vars`.
+ */
+export function signatureVariableError(name: string, value: string, vars: GrammarOptions['vars']): string | null {
+  try {
+    if (name.endsWith('_PORTS')) parsePorts(value, vars)
+    else parseAddr(value, vars)
+    return null
+  } catch (err) {
+    if (err instanceof RuleError) return err.message
+    throw err
+  }
 }
 
 function portRange(text: string): { lo: number; hi: number } {
@@ -351,7 +367,7 @@ export function parseSignatures(text: string, file: string, opts: GrammarOptions
     try {
       sig = parseRule(raw, file, i + 1, opts, samples, (m) => warnings.push(m))
     } catch (err) {
-      if (err instanceof RuleError) throw new ConfigError(at(file, i + 1, `${err.message}: ${raw.slice(0, 100)}`))
+      if (err instanceof RuleError) throw new ConfigError(at(file, i + 1, `${err.message}: ${excerpt(raw, 100)}`))
       throw err
     }
     samples = []
