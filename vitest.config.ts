@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config'
 
 // Slow tests (real iptables, rsyslog, nmap, Chromium, SMTP) are named *.slow.test.ts so that
-// `npm run test:fast` runs the rest in seconds; `npm test` runs both projects.
+// `npm run test:fast` runs the rest in seconds; `npm test` runs all projects. The end-to-end tests
+// (test/e2e) start daemons and set a global sysctl (net.netfilter.nf_log_all_netns): their project
+// runs its files one at a time, after the others have finished (vitest puts a project with a single
+// worker and the default group order in a group of its own, run last).
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'], testTimeout: 60_000, env: { TZ: 'UTC' } } },
-      { test: { name: 'slow', include: ['test/**/*.slow.test.ts'], testTimeout: 300_000, hookTimeout: 300_000, env: { TZ: 'UTC' } } },
+      { test: { name: 'slow', include: ['test/**/*.slow.test.ts'], exclude: ['test/e2e/**'], testTimeout: 300_000, hookTimeout: 300_000, env: { TZ: 'UTC' } } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.slow.test.ts'], fileParallelism: false, testTimeout: 300_000, hookTimeout: 300_000, env: { TZ: 'UTC' } } },
     ],
   },
 })

@@ -7,6 +7,8 @@ import { sleep } from './follow.js'
 
 export class WatchProcess {
   readonly events: Record<string, any>[] = []
+  /** When each event arrived (Date.now()), index for index with `events`. */
+  readonly times: number[] = []
   stderr = ''
   private stdoutRest = ''
   readonly exited: Promise<number | null>
@@ -16,15 +18,24 @@ export class WatchProcess {
       const text = this.stdoutRest + d
       const lines = text.split('\n')
       this.stdoutRest = lines.pop()!
-      for (const l of lines) if (l !== '') this.events.push(JSON.parse(l) as Record<string, any>)
+      for (const l of lines) {
+        if (l === '') continue
+        this.events.push(JSON.parse(l) as Record<string, any>)
+        this.times.push(Date.now())
+      }
     })
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d))
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
   }
 
-  /** Starts watch with `args`; resolves once it says it is watching (or rejects with its stderr when it exits first). */
-  static async start(args: readonly string[], env: Record<string, string> = {}, stdin: 'pipe' | 'ignore' = 'ignore'): Promise<WatchProcess> {
-    const child = spawn(process.execPath, [BIN, 'watch', ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...env }, stdio: [stdin, 'pipe', 'pipe'] })
+  /**
+   * Starts watch with `args`, behind `prefix` when given (`ip netns exec NS`: the command must exec
+   * node, so signals reach watch); resolves once it says it is watching (or rejects with its stderr
+   * when it exits first).
+   */
+  static async start(args: readonly string[], env: Record<string, string> = {}, stdin: 'pipe' | 'ignore' = 'ignore', prefix: readonly string[] = []): Promise<WatchProcess> {
+    const argv = [...prefix, process.execPath, BIN, 'watch', ...args]
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...env }, stdio: [stdin, 'pipe', 'pipe'] })
     const w = new WatchProcess(child)
     let code: number | null | undefined
     void w.exited.then((c) => (code = c))
