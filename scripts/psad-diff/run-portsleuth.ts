@@ -22,6 +22,8 @@ export interface PortsleuthRunOptions {
   icmpValidation: boolean
   /** auto_dl file, or null for none (--no-auto-dl). */
   autoDl: string | null
+  /** --include-allowed. */
+  includeAllowed?: boolean
   /** Scratch directory for derived config files. */
   tmp: string
 }
@@ -63,6 +65,7 @@ export async function runPortsleuth(o: PortsleuthRunOptions): Promise<{ report: 
     ...(o.year === undefined ? {} : { year: o.year }),
     ...(o.fields === null ? {} : { fields: o.fields }),
     ...(o.icmpValidation ? {} : { 'no-icmp-validation': true }),
+    ...(o.includeAllowed === true ? { 'include-allowed': true } : {}),
   }
   const outcome = await runBatch(batchRequest([o.input], flags, 'psad-diff', systemClock))
   if (outcome.problems.length > 0) throw new Error(outcome.problems.map((p) => p.message).join('; '))

@@ -51,6 +51,15 @@ export interface Totals {
    * arrived: minute index → [DL0, …, DL5]. Bounded: about 44,000 entries per month of logs.
    */
   timeline: Map<number, number[]>
+  /** Packets the host itself sent (`IN=` empty, `OUT=` set): counted apart, never scored. */
+  outbound: OutboundTotals
+}
+
+/** What the host itself sent: packets, and packets per local source and per remote destination. */
+export interface OutboundTotals {
+  packets: number
+  sources: Tally<string>
+  destinations: Tally<string>
 }
 
 export interface EngineState {
@@ -129,6 +138,7 @@ export function createEngine(
       tcpOptionsSeen: false,
       tcpOptionsUndecodable: 0,
       timeline: new Map(),
+      outbound: { packets: 0, sources: new Tally(MAX_LABELS, 'other'), destinations: new Tally(MAX_LABELS, 'other') },
     },
     onEvent,
     hits: [],
@@ -278,6 +288,14 @@ function countTotals(t: Totals, pkt: Packet, time: number, ordinal: number): voi
   if (pkt.tcpOptsBytes >= 0) t.tcpOptionsSeen = true
 }
 
+/** Counts a packet the host itself sent (never scored: an outbound connection is not an attack on it). */
+export function countOutbound(state: EngineState, pkt: Packet): void {
+  const o = state.totals.outbound
+  o.packets++
+  o.sources.add(pkt.src, 1, state.ordinal)
+  o.destinations.add(pkt.dst, 1, state.ordinal)
+}
+
 function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: Packet, now: number, time: number): void {
   const s = state.settings
   if (!s.persistence && pair.wPackets > 0 && now - pair.wLast > s.scanTimeout * 1000) {
@@ -403,8 +421,8 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     ;(rareOf(src).autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
     raise(state, src, autoDl.dl, 'auto-dl')
   }
+  // OUTPUT-chain packets (sent by the host itself) never get here: the Detector counts them apart.
   if (pkt.chain === 'INPUT') src.inputPackets++
-  else if (pkt.chain === 'OUTPUT') rareOf(src).outputPackets++
   else src.forwardPackets++
   if (pkt.prefix !== '') {
     if (src.prefixPackets === 0 || pkt.prefix === src.prefix) {

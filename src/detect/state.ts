@@ -133,7 +133,6 @@ export interface SourceRare {
   sweep: boolean
   mirai: number
   topera: number
-  outputPackets: number
   prefixes: Tally<string> | null
   /** Signatures matched, each once (by key), in first-match order. */
   signatures: SignatureHit[] | null
@@ -155,7 +154,6 @@ function newRare(): SourceRare {
     sweep: false,
     mirai: 0,
     topera: 0,
-    outputPackets: 0,
     prefixes: null,
     signatures: null,
     invalidIcmp: null,

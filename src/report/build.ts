@@ -159,7 +159,7 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),
     findings: findings(src, settings, tcpOptionsSeen),
     tcpFlags: record(sourceFlags(src), flagsText),
-    chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.rare?.outputPackets ?? 0], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
+    chains: record(([['INPUT', src.inputPackets], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
     logPrefixes: record(sourcePrefixes(src)),
   }
 }
@@ -280,6 +280,7 @@ export interface ReportPart {
   signatures: SignatureTally[]
   /** Sources at or above MIN_DANGER_LEVEL, unsorted. */
   sources: SourceV1[]
+  outbound: { packets: number; sources: TallyEntry<string>[]; destinations: TallyEntry<string>[] }
 }
 
 /**
@@ -313,6 +314,7 @@ export function reportPart(detector: Detector, settings: Settings, tcpOptionsSee
     dangerLevels,
     signatures: signatureTallies(engine.sources.values()),
     sources,
+    outbound: { packets: t.outbound.packets, sources: t.outbound.sources.data(), destinations: t.outbound.destinations.data() },
   }
 }
 
@@ -375,6 +377,11 @@ export function buildReport(result: ReportInput, version: string): ReportV1 {
       logPrefixes: record(mergeTallies(parts.map((p) => p.prefixes), MAX_LABELS, 'other')),
       dangerLevels,
       sourcesSeen: parts.reduce((n, p) => n + p.sourcesSeen, 0),
+      outbound: {
+        packets: parts.reduce((n, p) => n + p.outbound.packets, 0),
+        sources: record(mergeTallies(parts.map((p) => p.outbound.sources), MAX_LABELS, 'other')),
+        destinations: record(mergeTallies(parts.map((p) => p.outbound.destinations), MAX_LABELS, 'other')),
+      },
     },
     sources,
     topPorts: topPorts(ports),

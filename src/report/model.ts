@@ -81,6 +81,17 @@ export interface SummaryV1 {
   dangerLevels: Record<'1' | '2' | '3' | '4' | '5', number>
   /** Distinct sources seen, including those below MIN_DANGER_LEVEL (not listed in `sources`). */
   sourcesSeen: number
+  /** Packets the host itself sent (`IN=` empty): never scored, listed here instead of as sources. */
+  outbound: OutboundV1
+}
+
+/** Outbound traffic: packets the logging host sent (line bucket `outbound`), by local source and by destination. */
+export interface OutboundV1 {
+  packets: number
+  /** Packets per local source address (the first 1,000 addresses, the rest as `other`). */
+  sources: Record<string, number>
+  /** Packets per destination address (the first 1,000 addresses, the rest as `other`). */
+  destinations: Record<string, number>
 }
 
 export interface TopPortV1 {

@@ -81,7 +81,9 @@ export function packetStream(o: StreamOptions): string[] {
     const dst = v6 ? pick(V6_DESTS) : pick(V4_DESTS)
     const chain = r()
     const ifs = chain < 0.8 ? 'IN=eth0 OUT=' : chain < 0.9 ? 'IN= OUT=eth0' : 'IN=eth0 OUT=eth1'
-    const head = `${ts} ${pick(HOSTS)} kernel: ${pick(PREFIXES)}${ifs} `
+    const host = pick(HOSTS)
+    const prefix = pick(PREFIXES)
+    const head = `${ts} ${host} kernel: ${prefix}${ifs} `
     const ttl = 32 + Math.floor(r() * 32)
     const ip = v6
       ? `SRC=${src} DST=${dst} LEN=LENGTH TC=0 HOPLIMIT=${ttl} FLOWLBL=0 ${r() < 0.1 ? 'OPT ( ) '.repeat(8) : ''}`
@@ -108,7 +110,14 @@ export function packetStream(o: StreamOptions): string[] {
       len = 20
       body = `PROTO=${pick([47, 50, 51, 103, 132])} `
     }
-    out.push(head + ip.replace('LENGTH', String(len)) + body)
+    const line = head + ip.replace('LENGTH', String(len)) + body
+    // Now and then one packet passes two LOG rules (ufw's audit line, then its verdict's).
+    const copy = r()
+    if (copy < 0.04) {
+      out.push(line.replace(` kernel: ${prefix}`, ' kernel: [UFW AUDIT] '))
+      n++
+    }
+    out.push(copy < 0.02 || (copy >= 0.04 && copy < 0.05) ? line.replace(` kernel: ${prefix}`, ' kernel: [UFW ALLOW] ') : line)
   }
   return out.slice(0, o.lines)
 }

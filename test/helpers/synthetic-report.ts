@@ -93,6 +93,7 @@ export function syntheticReport(n: number, seed = 1): ReportV1 {
       protocols: { tcp: Math.round(packets * 0.8), udp: packets - Math.round(packets * 0.8) },
       logPrefixes: Object.fromEntries(PREFIXES.map((p, k) => [p, Math.round(packets / (k + 2))])),
       dangerLevels, sourcesSeen: n + Math.round(n / 3),
+      outbound: { packets: 12, sources: { '192.0.2.1': 12 }, destinations: { '198.51.100.53': 12 } },
     },
     sources,
     topPorts: PORTS.map((port, k) => ({ protocol: port === 53 || port === 123 || port === 161 ? 'udp' : 'tcp', port, packets: Math.round(packets / (k + 3)) })),

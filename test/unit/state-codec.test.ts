@@ -62,17 +62,21 @@ function coverage(a: Detector): Set<string> {
     if (r.signatures?.some((h) => h.sig.key.startsWith('fwsnort:'))) seen.add('fwsnort hit')
     if (r.signatures?.some((h) => !h.sig.key.startsWith('fwsnort:'))) seen.add('signature hit')
     if (r.reputation.length > 0) seen.add('reputation')
-    for (const f of ['untrackedPackets', 'mirai', 'topera', 'outputPackets'] as const) if (r[f] > 0) seen.add(f)
+    for (const f of ['untrackedPackets', 'mirai', 'topera'] as const) if (r[f] > 0) seen.add(f)
     if (r.protocolScan) seen.add('protocolScan')
   })
   if (a.malformed.length > 0) seen.add('malformed')
+  if (a.engine.totals.outbound.packets > 0) seen.add('outbound')
+  if ((a.skipped.get('duplicate') ?? 0) > 0) seen.add('duplicate')
+  if ((a.skipped.get('audit') ?? 0) > 0 && (a.skipped.get('allowed') ?? 0) > 0) seen.add('audit and allowed')
   if (a.engine.totals.timeline.size > 1) seen.add('timeline')
   return seen
 }
 
 const EVERY_KIND = [
   'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'invalidIcmp', 'autoDl',
-  'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'outputPackets', 'protocolScan', 'malformed', 'timeline',
+  'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'protocolScan', 'malformed', 'timeline',
+  'outbound', 'duplicate', 'audit and allowed',
 ]
 
 describe('a restored analyzer continues exactly as the saved one', () => {

@@ -26,7 +26,7 @@ export const PAIR_NUMBERS = [
 ] as const satisfies readonly (keyof PairState)[]
 export const PAIR_OTHER = ['dst', 'otherProtos', 'wOtherProtos'] as const satisfies readonly (keyof PairState)[]
 
-export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera', 'outputPackets'] as const satisfies readonly (keyof SourceRare)[]
+export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera'] as const satisfies readonly (keyof SourceRare)[]
 /** `pairIndex` is rebuilt from the pairs (the engine keeps one exactly when there are more than INLINE_PAIRS). */
 export const RARE_OTHER = [
   'protocolScan', 'sweep', 'tcpFlags', 'prefixes', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
@@ -97,7 +97,6 @@ function encodeRare(r: SourceRare): Record<string, unknown> {
     untrackedPackets: r.untrackedPackets,
     mirai: r.mirai,
     topera: r.topera,
-    outputPackets: r.outputPackets,
     protocolScan: r.protocolScan,
     sweep: r.sweep,
     tcpFlags: tallyOut(r.tcpFlags),
