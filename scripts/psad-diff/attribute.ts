@@ -33,6 +33,7 @@ export function combine(vs: readonly Variant[]): Variant {
   if (vs.some((v) => v.withoutPsadErrors === true)) out.withoutPsadErrors = true
   if (vs.some((v) => v.withoutOutbound === true)) out.withoutOutbound = true
   if (vs.some((v) => v.includeAllowed === true)) out.includeAllowed = true
+  if (vs.some((v) => v.floodScoring === false)) out.floodScoring = false
   return out
 }
 

@@ -130,7 +130,7 @@ export async function runCase(c: DiffCase, o: DiffRunOptions): Promise<CaseResul
     const { input, signatures } = await prepareVariant(c, v, psadErrors, o.tmp, tag)
     return runPortsleuth({
       input, config: caseConfig, overrides: v.overrides ?? {}, signatures, conntrack: v.conntrack ?? ourConntrack,
-      year: c.year, fields: c.fields, icmpValidation: v.icmpValidation ?? true, autoDl: c.autoDl, tmp: o.tmp, includeAllowed: v.includeAllowed === true,
+      year: c.year, fields: c.fields, icmpValidation: v.icmpValidation ?? true, autoDl: c.autoDl, tmp: o.tmp, includeAllowed: v.includeAllowed === true, floodScoring: v.floodScoring ?? true,
     })
   }
   const runTheirs = async (v: Variant): Promise<Awaited<ReturnType<typeof runPsad>>> => {

@@ -44,6 +44,8 @@ export interface Variant {
   withoutOutbound?: true
   /** portsleuth --include-allowed. */
   includeAllowed?: true
+  /** portsleuth --no-flood-scoring. */
+  floodScoring?: false
 }
 
 export interface ExpectedDifference {
@@ -144,6 +146,13 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
     explains: icmpTablesExplain,
     // Confirmed by running both tools without ICMP type/code validation.
     variant: () => ({ psadAcceptsAllIcmp: true, icmpValidation: false }),
+  },
+  {
+    id: 'flood-scoring',
+    reason: 'psad gives a flood on one port (R = 0) no scan danger level; portsleuth scores a window of DANGER_LEVEL3+ packets to one port by the packet bands and reports a flood finding (--no-flood-scoring: off)',
+    fields: ['dl'],
+    applies: () => true,
+    variant: () => ({ floodScoring: false }),
   },
   {
     id: 'outbound-not-scored',

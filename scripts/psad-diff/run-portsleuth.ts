@@ -24,6 +24,8 @@ export interface PortsleuthRunOptions {
   autoDl: string | null
   /** --include-allowed. */
   includeAllowed?: boolean
+  /** false: --no-flood-scoring. */
+  floodScoring?: boolean
   /** Scratch directory for derived config files. */
   tmp: string
 }
@@ -66,6 +68,7 @@ export async function runPortsleuth(o: PortsleuthRunOptions): Promise<{ report: 
     ...(o.fields === null ? {} : { fields: o.fields }),
     ...(o.icmpValidation ? {} : { 'no-icmp-validation': true }),
     ...(o.includeAllowed === true ? { 'include-allowed': true } : {}),
+    ...(o.floodScoring === false ? { 'no-flood-scoring': true } : {}),
   }
   const outcome = await runBatch(batchRequest([o.input], flags, 'psad-diff', systemClock))
   if (outcome.problems.length > 0) throw new Error(outcome.problems.map((p) => p.message).join('; '))

@@ -10,7 +10,7 @@ import {
 import { synStyle } from './classifier.js'
 import { checkIcmp } from './icmp-types.js'
 import { newOsState, observeSyn, type OsDatabase } from './os/index.js'
-import { isSweepWide, pairLevel, portRange } from './scorer.js'
+import { band, isSweepWide, pairLevel, portRange } from './scorer.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
@@ -196,12 +196,32 @@ function expire(src: SourceState, now: number, timeoutMs: number): void {
   src.oldestLive = oldest
 }
 
+// A flood on one port is no scan in psad's model (R = 0): floodScoring gives a window of DANGER_LEVEL3
+// or more packets to one port of one destination the packet band's level (docs/psad-model.md §8),
+// and the source keeps its largest flood for the report.
+function flood(state: EngineState, src: SourceState, pair: PairState, level: number): void {
+  const rare = rareOf(src)
+  const f = rare.flood
+  if (f === null) rare.flood = { dst: pair.dst, port: pair.wLo, protoBits: pair.wProtoBits, packets: pair.wPackets, first: pair.wFirst, last: pair.wLast }
+  else if (pair.wPackets >= f.packets) {
+    f.dst = pair.dst
+    f.port = pair.wLo
+    f.protoBits = pair.wProtoBits
+    f.packets = pair.wPackets
+    f.first = pair.wFirst
+    f.last = pair.wLast
+  }
+  const dl = band(pair.wPackets, state.settings.dangerLevels)
+  if (dl > level) raise(state, src, dl, 'flood')
+}
+
 function scorePair(state: EngineState, src: SourceState, pair: PairState): void {
   const s = state.settings
   const r = portRange(pair.wLo, pair.wHi, pair.wPackets)
   const p = protoCount(pair.wProtoBits, pair.wOtherProtos)
   if (p >= s.protocolScanThreshold && src.rare?.protocolScan !== true) rareOf(src).protocolScan = true
   const level = pairLevel(pair.wPackets, r, p, src.live, s)
+  if (s.floodScoring && pair.wLo >= 0 && pair.wLo === pair.wHi && pair.wPackets >= s.dangerLevels[2]!) flood(state, src, pair, level)
   if (level === 0) return
   if (isSweepWide(src.live, s) && pair.wHi > 0 && r === s.portRangeSweepThreshold) rareOf(src).sweep = true
   raise(state, src, level, src.live >= s.uniqueHosts[0]! && s.uniqueHosts[0]! > 0 ? 'sweep' : 'scan')
@@ -305,6 +325,7 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
   if (pair.wPackets === 0) {
     src.live++
     if (now < src.oldestLive) src.oldestLive = now
+    pair.wFirst = now
   }
   pair.wPackets++
   pair.wLast = now

@@ -47,6 +47,8 @@ export interface PairState {
   otherProtos: Set<number> | null
   // Scoring window (closed after SCAN_TIMEOUT without packets unless ENABLE_PERSISTENCE).
   wPackets: number
+  /** When the window opened and its latest packet (the source's clock, ticks). */
+  wFirst: number
   wLast: number
   wLo: number
   wHi: number
@@ -67,6 +69,21 @@ export interface InvalidIcmp {
 export interface SignatureHit {
   sig: Signature
   count: number
+}
+
+/**
+ * The largest flood a source sent: a window of one pair with DANGER_LEVEL3 or more packets to one
+ * destination port (psad's model scores no scan there, R = 0).
+ */
+export interface Flood {
+  dst: AddressKey
+  port: number
+  /** Protocols of the window (PROTO_BIT bits: 1 tcp, 2 udp, 4 udplite). */
+  protoBits: number
+  packets: number
+  /** The window's first and latest packet (ticks). */
+  first: number
+  last: number
 }
 
 /** Everything known about one source address. Memory is bounded by `maxDestinations`. */
@@ -133,6 +150,7 @@ export interface SourceRare {
   sweep: boolean
   mirai: number
   topera: number
+  flood: Flood | null
   prefixes: Tally<string> | null
   /** Signatures matched, each once (by key), in first-match order. */
   signatures: SignatureHit[] | null
@@ -154,6 +172,7 @@ function newRare(): SourceRare {
     sweep: false,
     mirai: 0,
     topera: 0,
+    flood: null,
     prefixes: null,
     signatures: null,
     invalidIcmp: null,
@@ -213,6 +232,7 @@ export function newPair(dst: AddressKey, time: number): PairState {
     protoBits: 0,
     otherProtos: null,
     wPackets: 0,
+    wFirst: time,
     wLast: time,
     wLo: -1,
     wHi: -1,

@@ -101,6 +101,25 @@ function sweepFinding(src: SourceState, settings: Settings): FindingV1 | null {
   return { kind: 'port-sweep', message: `port sweep: ${what} (${src.pairs.length} destinations in all)` }
 }
 
+function span(ms: number): string {
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
+  if (ms < 7_200_000) return `${(ms / 60_000).toFixed(1)} min`
+  return `${(ms / 3_600_000).toFixed(1)} h`
+}
+
+// The rate is over the window's span, at least a second (a burst logged within one millisecond has
+// no meaningful shorter span).
+function floodFinding(src: SourceState): FindingV1 | null {
+  const f = src.rare?.flood
+  if (f == null) return null
+  const protos = (['tcp', 'udp', 'udplite'] as const).filter((_, i) => f.protoBits & (1 << i)).join('+')
+  const what = `flood: ${f.packets} packets to ${protos}/${f.port} on ${keyText(f.dst)}`
+  if (src.lastSeen === NO_TIME) return { kind: 'flood', message: `${what} (no timestamps)` }
+  const ms = f.last - f.first
+  const perMinute = Math.round((f.packets * 60_000) / Math.max(ms, 1000))
+  return { kind: 'flood', message: `${what} in ${span(ms)} (${perMinute} per minute)` }
+}
+
 function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): FindingV1[] {
   const out: FindingV1[] = []
   const rare = src.rare ?? NO_RARE
@@ -114,6 +133,8 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
   }
   const sweep = sweepFinding(src, settings)
   if (sweep !== null) out.push(sweep)
+  const flood = floodFinding(src)
+  if (flood !== null) out.push(flood)
   for (const r of rare.reputation) {
     out.push({ kind: 'reputation', message: `listed in '${r.feed}' (${r.network}), danger level ${r.dl}` })
   }

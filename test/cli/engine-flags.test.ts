@@ -7,6 +7,17 @@ import { CAPTURES } from '../helpers/golden.js'
 
 const capture = (name: string): string => path.join(CAPTURES, name)
 
+describe('--no-flood-scoring', () => {
+  test("gives psad's verdict on a flood on one port: no danger level, so no source", () => {
+    const flood = cliJson(['analyze', capture('ssh-flood.log')]).report
+    expect(flood.sources.map((s: { ip: string; dangerLevel: number }) => [s.ip, s.dangerLevel])).toEqual([['10.77.0.1', 3]])
+    expect(flood.sources[0].findings[0].kind).toBe('flood')
+    const psad = cliJson(['analyze', '--no-flood-scoring', capture('ssh-flood.log')]).report
+    expect(psad.sources).toEqual([])
+    expect(psad.summary.packets).toBe(400)
+  })
+})
+
 describe('--include-allowed', () => {
   test('scores the packets ufw audited and allowed, which are counted apart by default', () => {
     const plain = cliJson(['analyze', capture('ufw-actions.log')]).report

@@ -147,7 +147,7 @@ describe('expected differences', () => {
     const d = await dir
     const ctx = { psadConntrack: 'ignore', ourConntrack: 'ignore', persistence: false, psadErrorLines: 0, autoDl: false } as const
     const variant = (id: string) => EXPECTED_DIFFERENCES.find((x) => x.id === id)!.variant!(ctx)
-    expect(combine([variant('outbound-not-scored'), variant('allowed-not-scored')])).toMatchObject({ withoutOutbound: true, includeAllowed: true })
+    expect(combine([variant('outbound-not-scored'), variant('allowed-not-scored'), variant('flood-scoring')])).toMatchObject({ withoutOutbound: true, includeAllowed: true, floodScoring: false })
     const ufw = join(CAPTURES, 'ufw-actions.log')
     const lines = (await readFile(ufw, 'utf8')).split('\n')
     const kept = (await readFile(await withoutOutbound(ufw, join(d, 'inbound.log')), 'utf8')).split('\n')
@@ -155,11 +155,14 @@ describe('expected differences', () => {
     expect(kept.length).toBeLessThan(lines.length)
     const config = join(d, 'empty.conf')
     await writeFile(config, '')
-    const run = (includeAllowed: boolean) => runPortsleuth({
-      input: ufw, config, overrides: {}, signatures: join(d, 'empty.conf'), conntrack: 'ignore', year: undefined, fields: null,
-      icmpValidation: true, autoDl: null, tmp: d, includeAllowed,
+    const run = (input: string, includeAllowed: boolean, floodScoring = true) => runPortsleuth({
+      input, config, overrides: {}, signatures: join(d, 'empty.conf'), conntrack: 'ignore', year: undefined, fields: null,
+      icmpValidation: true, autoDl: null, tmp: d, includeAllowed, floodScoring,
     })
-    expect((await run(true)).report.summary.packets).toBeGreaterThan((await run(false)).report.summary.packets)
+    expect((await run(ufw, true)).report.summary.packets).toBeGreaterThan((await run(ufw, false)).report.summary.packets)
+    const flood = join(CAPTURES, 'ssh-flood.log')
+    expect((await run(flood, false)).report.sources.map((s) => s.dangerLevel)).toEqual([3])
+    expect((await run(flood, false, false)).report.sources).toEqual([])
   })
 
   test('lines psad rejects are named by why', () => {

@@ -25,6 +25,7 @@ const VARIANTS: GoldenCase[] = [
   { name: 'ack-scan.conntrack-ignore', capture: 'ack-scan.log', overrides: { conntrack: 'ignore' } },
   { name: 'conntrack-leftovers.conntrack-keep', capture: 'conntrack-leftovers.log', overrides: { conntrack: 'keep' } },
   { name: 'sample.min-dl-2', capture: 'sample.log', overrides: { minDangerLevel: 2 } },
+  { name: 'ssh-flood.no-flood-scoring', capture: 'ssh-flood.log', overrides: {}, plan: { floodScoring: false } },
   { name: 'ufw-actions.include-allowed', capture: 'ufw-actions.log', overrides: {}, plan: { includeAllowed: true } },
 ]
 

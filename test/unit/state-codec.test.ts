@@ -64,6 +64,7 @@ function coverage(a: Detector): Set<string> {
     if (r.reputation.length > 0) seen.add('reputation')
     for (const f of ['untrackedPackets', 'mirai', 'topera'] as const) if (r[f] > 0) seen.add(f)
     if (r.protocolScan) seen.add('protocolScan')
+    if (r.flood !== null) seen.add('flood')
   })
   if (a.malformed.length > 0) seen.add('malformed')
   if (a.engine.totals.outbound.packets > 0) seen.add('outbound')
@@ -76,7 +77,7 @@ function coverage(a: Detector): Set<string> {
 const EVERY_KIND = [
   'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'invalidIcmp', 'autoDl',
   'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'protocolScan', 'malformed', 'timeline',
-  'outbound', 'duplicate', 'audit and allowed',
+  'outbound', 'duplicate', 'audit and allowed', 'flood',
 ]
 
 describe('a restored analyzer continues exactly as the saved one', () => {

@@ -22,14 +22,14 @@ export const SOURCE_OTHER = ['key', 'prefix', 'pairs', 'os', 'rare', 'epoch'] as
 
 export const PAIR_NUMBERS = [
   'packets', 'firstSeen', 'lastSeen', 'tcpLo', 'tcpHi', 'udpLo', 'udpHi', 'uliteLo', 'uliteHi', 'protoBits',
-  'wPackets', 'wLast', 'wLo', 'wHi', 'wProtoBits', 'syn23',
+  'wPackets', 'wFirst', 'wLast', 'wLo', 'wHi', 'wProtoBits', 'syn23',
 ] as const satisfies readonly (keyof PairState)[]
 export const PAIR_OTHER = ['dst', 'otherProtos', 'wOtherProtos'] as const satisfies readonly (keyof PairState)[]
 
 export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera'] as const satisfies readonly (keyof SourceRare)[]
 /** `pairIndex` is rebuilt from the pairs (the engine keeps one exactly when there are more than INLINE_PAIRS). */
 export const RARE_OTHER = [
-  'protocolScan', 'sweep', 'tcpFlags', 'prefixes', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
+  'protocolScan', 'sweep', 'flood', 'tcpFlags', 'prefixes', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
 ] as const satisfies readonly (keyof SourceRare)[]
 
 type Unlisted<T, L> = Exclude<keyof T, L>
@@ -99,6 +99,7 @@ function encodeRare(r: SourceRare): Record<string, unknown> {
     topera: r.topera,
     protocolScan: r.protocolScan,
     sweep: r.sweep,
+    flood: r.flood === null ? null : [r.flood.dst, r.flood.port, r.flood.protoBits, r.flood.packets, r.flood.first, r.flood.last],
     tcpFlags: tallyOut(r.tcpFlags),
     prefixes: tallyOut(r.prefixes),
     signatures: r.signatures === null ? null : encodeHits(r.signatures),
@@ -116,6 +117,13 @@ function decodeRare(src: SourceState, v: unknown, engine: EngineState, where: st
   if (typeof o.protocolScan !== 'boolean' || typeof o.sweep !== 'boolean') corrupt(where, 'protocolScan or sweep is not true or false')
   r.protocolScan = o.protocolScan
   r.sweep = o.sweep
+  if (o.flood === null) r.flood = null
+  else {
+    const [dst, ...n] = list(o.flood, where, 'flood', 6)
+    if (typeof dst !== 'number' && typeof dst !== 'string') corrupt(where, 'the flood destination is neither IPv4 nor IPv6')
+    const [port, protoBits, packets, first, last] = n.map((x) => num(x, where, 'flood'))
+    r.flood = { dst, port: port!, protoBits: protoBits!, packets: packets!, first: first!, last: last! }
+  }
   r.tcpFlags = tallyIn(o.tcpFlags, 256, 0, where, 'tcpFlags', isNumber)
   r.prefixes = tallyIn(o.prefixes, MAX_SOURCE_LABELS, 'other', where, 'prefixes', isString)
   r.signatures = o.signatures === null ? null : decodeHits(o.signatures, engine, where)
