@@ -445,6 +445,11 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   // OUTPUT-chain packets (sent by the host itself) never get here: the Detector counts them apart.
   if (pkt.chain === 'INPUT') src.inputPackets++
   else src.forwardPackets++
+  const host = pkt.host === '' ? 'unknown' : pkt.host
+  if (src.hostPackets === 0 || host === src.host) {
+    src.host = host
+    src.hostPackets++
+  } else (rareOf(src).hosts ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(host)
   if (pkt.prefix !== '') {
     if (src.prefixPackets === 0 || pkt.prefix === src.prefix) {
       src.prefix = pkt.prefix

@@ -111,6 +111,9 @@ export interface SourceState {
   /** The first log prefix and its count inline; further prefixes in `rare.prefixes`. */
   prefix: string
   prefixPackets: number
+  /** The first syslog host that logged the source and its count inline; further hosts in `rare.hosts`. */
+  host: string
+  hostPackets: number
   /** Passive OS fingerprint state, created at the source's first SYN. */
   os: OsState | null
   /** What few sources need, created on first use (`rareOf`); null reads as NO_RARE. */
@@ -152,6 +155,8 @@ export interface SourceRare {
   topera: number
   flood: Flood | null
   prefixes: Tally<string> | null
+  /** Syslog hosts beyond the first (a source is one address across every firewall that logs to this log). */
+  hosts: Tally<string> | null
   /** Signatures matched, each once (by key), in first-match order. */
   signatures: SignatureHit[] | null
   invalidIcmp: Map<number, InvalidIcmp> | null
@@ -174,6 +179,7 @@ function newRare(): SourceRare {
     topera: 0,
     flood: null,
     prefixes: null,
+    hosts: null,
     signatures: null,
     invalidIcmp: null,
     autoDl: null,
@@ -262,6 +268,8 @@ export function newSource(key: AddressKey, time: number): SourceState {
     forwardPackets: 0,
     prefix: '',
     prefixPackets: 0,
+    host: '',
+    hostPackets: 0,
     os: null,
     rare: null,
     epoch: 0,
@@ -285,6 +293,11 @@ function firstAndRest<K>(first: K, n: number, rest: Tally<K> | null | undefined)
 /** Returns [flags, packets] pairs of a source, the inline first flag set included. */
 export function sourceFlags(src: SourceState): [number, number][] {
   return firstAndRest(src.flags0, src.flags0Packets, src.rare?.tcpFlags)
+}
+
+/** Returns [host, packets] pairs of a source: the syslog hosts that logged it, the inline first included. */
+export function sourceHosts(src: SourceState): [string, number][] {
+  return firstAndRest(src.host, src.hostPackets, src.rare?.hosts)
 }
 
 /** Returns [prefix, packets] pairs of a source, the inline first prefix included. */

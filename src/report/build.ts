@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import { keyText, NO_RARE, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import { keyText, NO_RARE, NO_TIME, sourceFlags, sourceHosts, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
 import { MAX_SAMPLES, type Detector, type MalformedSample } from '../detect/detector.js'
 import { MAX_LABELS, type Totals } from '../detect/engine.js'
 import { mergeTallies, type TallyEntry } from '../detect/tally.js'
@@ -182,6 +182,7 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     tcpFlags: record(sourceFlags(src), flagsText),
     chains: record(([['INPUT', src.inputPackets], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
     logPrefixes: record(sourcePrefixes(src)),
+    hosts: record(sourceHosts(src)),
   }
 }
 

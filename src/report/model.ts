@@ -58,6 +58,8 @@ export interface SourceV1 {
   tcpFlags: Record<string, number>
   chains: Record<string, number>
   logPrefixes: Record<string, number>
+  /** Packets per syslog host that logged them (`unknown` for lines without one): the firewalls that saw the source. */
+  hosts: Record<string, number>
   enrichment?: EnrichmentV1
 }
 

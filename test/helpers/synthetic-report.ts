@@ -63,7 +63,7 @@ export function syntheticReport(n: number, seed = 1): ReportV1 {
       destinationsTotal, destinations, signatures,
       os: dl >= 3 && rnd() < 0.3 ? [{ os: pick(['Linux 3.x-5.x', 'Windows 10', 'FreeBSD 13']), method: 'p0f' }] : [],
       findings: dl === 5 ? [{ kind: 'port-sweep', message: `port sweep: tcp/${lo} on ${destinationsTotal} hosts` }] : [],
-      tcpFlags: scanTypes.includes('SYN') ? { SYN: packets } : {}, chains: { INPUT: packets }, logPrefixes: { [prefix]: packets },
+      tcpFlags: scanTypes.includes('SYN') ? { SYN: packets } : {}, chains: { INPUT: packets }, logPrefixes: { [prefix]: packets }, hosts: { fw1: packets },
       ...(i < 100 ? { enrichment: { dns: `scanner-${i}.example.net`, whois: `NetRange: 198.18.0.0 - 198.19.255.255\nOrgName: Example Benchmarking Org ${i}\nCountry: NL\nabuse-mailbox: abuse@example.net` } } : {}),
     })
   }

@@ -58,7 +58,7 @@ function coverage(a: Detector): Set<string> {
     if (typeof s.key === 'string') seen.add('ipv6')
     const r = s.rare
     if (r === null) return
-    for (const f of ['tcpFlags', 'prefixes', 'invalidIcmp', 'autoDl'] as const) if (r[f] !== null) seen.add(f)
+    for (const f of ['tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl'] as const) if (r[f] !== null) seen.add(f)
     if (r.signatures?.some((h) => h.sig.key.startsWith('fwsnort:'))) seen.add('fwsnort hit')
     if (r.signatures?.some((h) => !h.sig.key.startsWith('fwsnort:'))) seen.add('signature hit')
     if (r.reputation.length > 0) seen.add('reputation')
@@ -75,7 +75,7 @@ function coverage(a: Detector): Set<string> {
 }
 
 const EVERY_KIND = [
-  'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'invalidIcmp', 'autoDl',
+  'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl',
   'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'protocolScan', 'malformed', 'timeline',
   'outbound', 'duplicate', 'audit and allowed', 'flood',
 ]
@@ -206,7 +206,7 @@ describe('damaged records fail with StateError', () => {
   test.each([
     ['not a list', { a: 1 }],
     ['too short', [1, 2, 3]],
-    ['a string for a number', ['5', ...Array.from({ length: 18 }, () => 0)]],
+    ['a string for a number', ['5', ...Array.from({ length: SOURCE_NUMBERS.length + 4 }, () => 0)]],
   ])('%s', (_, rec) => {
     const a = detectorOf(parts)
     expect(() => decodeSource(1, rec, a.engine)).toThrow(StateError)
@@ -221,7 +221,8 @@ describe('damaged records fail with StateError', () => {
       (s: any) => (s.ports[0] = [6, 70000, 1]),
       (s: any) => (s.timeline[0][1] = [1, 2]),
       (s: any) => (s.sources[0][0] = 'not-an-address'),
-      (s: any) => (s.sources[0][1][16] = 'pairs'),
+      (s: any) => (s.sources[0][1][SOURCE_NUMBERS.length + 1] = 'pairs'),
+      (s: any) => (s.sources[0][1][SOURCE_NUMBERS.length + 4] = 7),
       (s: any) => (s.counters.skipped = [[1, 'x']]),
     ]) {
       const copy = structuredClone(snap)
