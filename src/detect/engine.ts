@@ -8,6 +8,7 @@ import {
   PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE,
 } from '../parse/packet.js'
 import { synStyle } from './classifier.js'
+import { DestinationCount } from './destination-count.js'
 import { checkIcmp } from './icmp-types.js'
 import { newOsState, observeSyn, type OsDatabase } from './os/index.js'
 import { band, isSweepWide, pairLevel, portRange } from './scorer.js'
@@ -484,7 +485,11 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   const wasWide = isSweepWide(src.live, s)
   const pair = pairOf(state, src, pkt, time)
   classify(state, src, pair, pkt)
-  if (pair === null) rareOf(src).untrackedPackets++
+  if (pair === null) {
+    const rare = rareOf(src)
+    rare.untrackedPackets++
+    ;(rare.untrackedDestinations ??= new DestinationCount()).add(pkt.ipv6 ? pkt.dst : pkt.dstNum | 0)
+  }
   else {
     accumulate(state, src, pair, pkt, now, time)
     if (!wasWide && isSweepWide(src.live, s)) {

@@ -1,4 +1,5 @@
 import { formatIPv4 } from '../parse/address.js'
+import type { DestinationCount } from './destination-count.js'
 import type { OsState } from './os/index.js'
 import type { Signature } from './signatures/types.js'
 import type { Tally } from './tally.js'
@@ -148,6 +149,8 @@ export interface SourceRare {
   pastDestinations: AddressKey[] | Set<AddressKey> | null
   /** Packets to destinations beyond `maxDestinations` (counted, not itemised). */
   untrackedPackets: number
+  /** Those destinations, counted distinct (exactly up to a million, then estimated). */
+  untrackedDestinations: DestinationCount | null
   tcpFlags: Tally<number> | null
   protocolScan: boolean
   sweep: boolean
@@ -172,6 +175,7 @@ function newRare(): SourceRare {
     pairIndex: null,
     pastDestinations: null,
     untrackedPackets: 0,
+    untrackedDestinations: null,
     tcpFlags: null,
     protocolScan: false,
     sweep: false,
@@ -193,6 +197,17 @@ export const NO_RARE: Readonly<SourceRare> = Object.freeze(newRare())
 /** Returns the source's rare state, creating it on first use. */
 export function rareOf(src: SourceState): SourceRare {
   return (src.rare ??= newRare())
+}
+
+/** Returns the number of distinct destinations of a source and whether it is an estimate (beyond a million untracked ones). */
+export function destinationCount(src: SourceState): { count: number; estimated: boolean } {
+  const r = src.rare
+  const past = r?.pastDestinations ?? null
+  const untracked = r?.untrackedDestinations ?? null
+  return {
+    count: src.pairs.length + (past === null ? 0 : pastCount(past)) + (untracked === null ? 0 : untracked.count),
+    estimated: untracked?.estimated ?? false,
+  }
 }
 
 /** Returns a past-destination collection holding `keys`: a list, or a Set when long (looked up per packet). */

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import { keyText, NO_RARE, NO_TIME, sourceFlags, sourceHosts, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import { destinationCount, keyText, NO_RARE, NO_TIME, sourceFlags, sourceHosts, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
 import { MAX_SAMPLES, type Detector, type MalformedSample } from '../detect/detector.js'
 import { MAX_LABELS, type Totals } from '../detect/engine.js'
 import { mergeTallies, type TallyEntry } from '../detect/tally.js'
@@ -151,7 +151,9 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
     out.push({ kind: 'masscan', message: `${src.synsWithoutOptions} SYNs without TCP options while other lines log options (Masscan-style raw scanner)` })
   }
   if (rare.untrackedPackets > 0) {
-    out.push({ kind: 'untracked-destinations', message: `${rare.untrackedPackets} packets to destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
+    const more = rare.untrackedDestinations
+    const n = more === null ? '' : ` ${more.estimated ? 'about ' : ''}${more.count} more`
+    out.push({ kind: 'untracked-destinations', message: `${rare.untrackedPackets} packets to${n} destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
   }
   return out
 }
@@ -164,6 +166,7 @@ function signatures(src: SourceState): SignatureHitV1[] {
 
 function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null, base: number): SourceV1 {
   const { types, nmap } = scanTypes(src, settings)
+  const total = destinationCount(src)
   const dests = src.pairs.map((p) => destination(p, base)).sort((a, b) => b.packets - a.packets || compareIp(a.ip, b.ip))
   return {
     ip: keyText(src.key),
@@ -174,7 +177,8 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     lastSeen: tickIso(base, src.lastSeen),
     scanTypes: types,
     nmapOptions: nmap,
-    destinationsTotal: src.pairs.length,
+    destinationsTotal: total.count,
+    destinationsEstimated: total.estimated,
     destinations: dests,
     signatures: signatures(src),
     os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),

@@ -50,7 +50,10 @@ export interface SourceV1 {
   lastSeen: string | null
   scanTypes: string[]
   nmapOptions: string[]
+  /** Distinct destination addresses; more than the itemised `destinations` past the per-source limit. */
   destinationsTotal: number
+  /** True when destinationsTotal is an estimate (more than 1,048,576 distinct destinations, about 1% error). */
+  destinationsEstimated: boolean
   destinations: DestinationV1[]
   signatures: SignatureHitV1[]
   os: OsGuessV1[]

@@ -60,7 +60,7 @@ export function syntheticReport(n: number, seed = 1): ReportV1 {
     const prefix = pick(PREFIXES)
     sources.push({
       ip, version: v6 ? 6 : 4, dangerLevel: dl, packets, firstSeen: iso(first), lastSeen: iso(last), scanTypes, nmapOptions,
-      destinationsTotal, destinations, signatures,
+      destinationsTotal, destinationsEstimated: false, destinations, signatures,
       os: dl >= 3 && rnd() < 0.3 ? [{ os: pick(['Linux 3.x-5.x', 'Windows 10', 'FreeBSD 13']), method: 'p0f' }] : [],
       findings: dl === 5 ? [{ kind: 'port-sweep', message: `port sweep: tcp/${lo} on ${destinationsTotal} hosts` }] : [],
       tcpFlags: scanTypes.includes('SYN') ? { SYN: packets } : {}, chains: { INPUT: packets }, logPrefixes: { [prefix]: packets }, hosts: { fw1: packets },

@@ -13,6 +13,7 @@ import {
 import { compileOsDatabase } from '../../src/detect/os/index.js'
 import { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import type { SourceState } from '../../src/detect/state.js'
+import { DestinationCount } from '../../src/detect/destination-count.js'
 import { Tally } from '../../src/detect/tally.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
 import { CAPTURES } from '../helpers/golden.js'
@@ -29,6 +30,7 @@ beforeAll(async () => {
 // Tallies keep the last key they counted as a cache, which a restored tally starts without.
 function plain(x: unknown): unknown {
   if (x instanceof Tally) return { tally: x.data() }
+  if (x instanceof DestinationCount) return { destinations: x.save() }
   if (x instanceof Map) return { map: [...x].map(([k, v]) => [k, plain(v)]) }
   if (x instanceof Set) return { set: [...x] }
   if (Array.isArray(x)) return x.map(plain)
@@ -58,7 +60,7 @@ function coverage(a: Detector): Set<string> {
     if (typeof s.key === 'string') seen.add('ipv6')
     const r = s.rare
     if (r === null) return
-    for (const f of ['tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl'] as const) if (r[f] !== null) seen.add(f)
+    for (const f of ['tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl', 'untrackedDestinations'] as const) if (r[f] !== null) seen.add(f)
     if (r.signatures?.some((h) => h.sig.key.startsWith('fwsnort:'))) seen.add('fwsnort hit')
     if (r.signatures?.some((h) => !h.sig.key.startsWith('fwsnort:'))) seen.add('signature hit')
     if (r.reputation.length > 0) seen.add('reputation')
@@ -76,7 +78,7 @@ function coverage(a: Detector): Set<string> {
 
 const EVERY_KIND = [
   'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl',
-  'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'protocolScan', 'malformed', 'timeline',
+  'untrackedDestinations', 'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'protocolScan', 'malformed', 'timeline',
   'outbound', 'duplicate', 'audit and allowed', 'flood',
 ]
 

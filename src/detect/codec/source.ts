@@ -2,6 +2,7 @@ import { parseIPv4 } from '../../parse/address.js'
 import { INLINE_PAIRS, MAX_SOURCE_LABELS, type EngineState } from '../engine.js'
 import { keyText, newPair, newSource, pastList, rareOf, type AddressKey, type PairState, type SourceRare, type SourceState } from '../state.js'
 import { Tally, type TallyEntry } from '../tally.js'
+import { DestinationCount } from '../destination-count.js'
 import { corrupt, list, num, nums, obj, readNumbers, str } from './check.js'
 import { decodeOs, encodeOs } from './os.js'
 import { decodeHits, encodeHits } from './signature-hits.js'
@@ -29,7 +30,7 @@ export const PAIR_OTHER = ['dst', 'otherProtos', 'wOtherProtos'] as const satisf
 export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera'] as const satisfies readonly (keyof SourceRare)[]
 /** `pairIndex` is rebuilt from the pairs (the engine keeps one exactly when there are more than INLINE_PAIRS). */
 export const RARE_OTHER = [
-  'protocolScan', 'sweep', 'flood', 'tcpFlags', 'prefixes', 'hosts', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
+  'protocolScan', 'sweep', 'flood', 'untrackedDestinations', 'tcpFlags', 'prefixes', 'hosts', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
 ] as const satisfies readonly (keyof SourceRare)[]
 
 type Unlisted<T, L> = Exclude<keyof T, L>
@@ -99,6 +100,7 @@ function encodeRare(r: SourceRare): Record<string, unknown> {
     topera: r.topera,
     protocolScan: r.protocolScan,
     sweep: r.sweep,
+    untrackedDestinations: r.untrackedDestinations === null ? null : r.untrackedDestinations.save(),
     flood: r.flood === null ? null : [r.flood.dst, r.flood.port, r.flood.protoBits, r.flood.packets, r.flood.first, r.flood.last],
     tcpFlags: tallyOut(r.tcpFlags),
     prefixes: tallyOut(r.prefixes),
@@ -118,6 +120,8 @@ function decodeRare(src: SourceState, v: unknown, engine: EngineState, where: st
   if (typeof o.protocolScan !== 'boolean' || typeof o.sweep !== 'boolean') corrupt(where, 'protocolScan or sweep is not true or false')
   r.protocolScan = o.protocolScan
   r.sweep = o.sweep
+  if (o.untrackedDestinations === null) r.untrackedDestinations = null
+  else if ((r.untrackedDestinations = DestinationCount.restore(o.untrackedDestinations)) === null) corrupt(where, 'untrackedDestinations is malformed')
   if (o.flood === null) r.flood = null
   else {
     const [dst, ...n] = list(o.flood, where, 'flood', 6)
