@@ -147,6 +147,15 @@ export class Detector {
     return this.parser.route(b, start, end)
   }
 
+  /**
+   * Makes the run-wide label tallies (hosts, prefixes, outbound addresses) count every label, so
+   * that this detector's part of a run with threads merges into the serial report (see tally.ts).
+   */
+  countEveryLabel(): void {
+    const t = this.engine.totals
+    for (const tally of [t.hosts, t.prefixes, t.outbound.sources, t.outbound.destinations]) tally.countEveryKey()
+  }
+
   /** Counts a line that was longer than the limit and never parsed. */
   overlong(): void {
     this.linesRead++
