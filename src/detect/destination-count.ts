@@ -1,5 +1,4 @@
 import { ipv6Words } from '../parse/address.js'
-import type { AddressKey } from './state.js'
 
 // The distinct destinations of one source beyond the ones it keeps a record for (maxDestinations):
 // a sweep of a /8 sends to millions. They are counted exactly up to EXACT_LIMIT in open-addressing
@@ -121,8 +120,8 @@ export class DestinationCount {
   private sketch: Uint8Array | null = null
   private readonly one = new Uint32Array(1)
 
-  /** Counts a destination (an engine address key: IPv4 as a number, IPv6 as canonical text). */
-  add(key: AddressKey): void {
+  /** Counts a destination (an engine address key, state.ts AddressKey: IPv4 as a number, IPv6 as canonical text). */
+  add(key: number | string): void {
     if (this.sketch !== null) {
       this.sketchAdd(typeof key === 'number' ? fmix(key >>> 0) : hash6(ipv6Words(key) ?? [0, 0, 0, 0], 0) ^ 0x5bd1e995)
       return
