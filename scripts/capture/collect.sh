@@ -160,8 +160,12 @@ cap_raw() {
 }
 
 # Keeps only our lab's firewall lines: arriving on the target's eth0 from the scanner's MAC
-# (MAC=<dst>:<src>:<type>, or MACSRC= with --log-macdecode).
-cap_filter() { grep -F "IN=$LAB_IF " | grep -F "$LAB_MAC_SCAN" || true; }
+# (MAC=<dst>:<src>:<type>, or MACSRC= with --log-macdecode), or sent by the target itself out of its
+# eth0 (OUTPUT chain: `IN= OUT=eth0`, no MAC) from one of its lab addresses.
+cap_filter() {
+  awk -v in_="IN=$LAB_IF " -v mac="$LAB_MAC_SCAN" -v out4="IN= OUT=$LAB_IF SRC=$LAB_TGT4 " -v out6="IN= OUT=$LAB_IF SRC=$LAB_TGT6 " \
+    '(index($0, in_) && index($0, mac)) || index($0, out4) || index($0, out6)'
+}
 
 # Ends the capture: flush barrier, completeness check, fixture written to OUT.
 capture_finish() {

@@ -23,7 +23,8 @@ Lab: two network namespaces joined by a veth pair, interface \`eth0\` on both si
 
 The target's firewall accepts \`lo\` and ESTABLISHED,RELATED (plus IPv6 neighbour discovery with
 hop limit 255, except in ipv6-icmp), then logs and drops everything else, for IPv4 and IPv6.
-Every line was logged on the target (\`IN=eth0\`). The syslog hostname is \`fw\`. Nothing else
+Every line was logged on the target: arriving on its \`eth0\` (\`IN=eth0\`), or, in ufw-actions, sent by
+the target itself (\`IN= OUT=eth0\`). The syslog hostname is \`fw\`. Nothing else
 was logged during a capture window: each file holds exactly the packets the log rules counted.
 
 Recorded with: $(uname -sr), $(iptables -V), $(rsyslogd -v | awk '{ print $1, $2; exit }'),

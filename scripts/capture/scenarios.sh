@@ -30,6 +30,8 @@ SCENARIO_LIST=(
   "fmt-journal-short|journalctl -o short|nmap -sS of ports 1000-1020, systemd-journald, journalctl -k -o short"
   "fmt-journal-short-iso|journalctl -o short-iso|nmap -sS of ports 1000-1020, systemd-journald, journalctl -k -o short-iso"
   "fmt-ulogd|ulogd LOGEMU|nmap -sS of ports 1000-1020, NFLOG target + ulogd2 LOGEMU (no \`kernel:\` tag, ulogd's own field layout)"
+  "ufw-actions|rfc3339|what the firewall did, in ufw's prefixes: every new packet logged \`[UFW AUDIT] \` and then by its verdict rule (\`[UFW ALLOW] \` tcp/80, \`[UFW ALLOW] \` or \`[UFW LIMIT BLOCK] \` tcp/22 past 5 new connections in 30 s, \`[UFW BLOCK] \` the rest); the target's own outbound connections (\`IN= OUT=eth0\`, audited and allowed)"
+  "ssh-flood|rfc3339|hping3: 400 SYNs to tcp/22 at 20 per second (a brute-force pace); \`DROP \` with TCP and IP options"
   "sample|rfc3339|demo: SYN scan (top 250 ports) and UDP scan (top 40) from 10.77.0.1, XMAS scan from 10.77.0.3, probes from 10.77.0.4 (sample-probes.tsv), IPv6 SYN scan, conntrack leftovers; prefixes \`DROP \` and \`DROP INVALID \`"
 )
 
@@ -324,6 +326,60 @@ scn_fmt_ulogd() {
   done
   capture_start ulogd
   scan nmap -sS -p 1000-1020 "${NMAP_FAST[@]}" "$LAB_TGT4"
+}
+
+# A ufw-shaped ruleset (IPv4; IPv6 is dropped unlogged): ufw's "logging full" audits every new
+# packet before the rule that decides logs it again, so one packet gives two lines. Outbound
+# connections of the target itself are audited and allowed.
+fw_ufw() {
+  local ipt
+  fw_ipt_base --nd
+  in_tgt ip6tables -A INPUT -j DROP
+  in_tgt iptables -A INPUT -m conntrack --ctstate NEW -j LOG --log-prefix "[UFW AUDIT] "
+  in_tgt iptables -A INPUT -p tcp --dport 80 -j LOG --log-prefix "[UFW ALLOW] "
+  in_tgt iptables -A INPUT -p tcp --dport 80 -j ACCEPT
+  in_tgt iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --name ssh --set
+  in_tgt iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --name ssh --update --seconds 30 --hitcount 6 -j LOG --log-prefix "[UFW LIMIT BLOCK] "
+  in_tgt iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --name ssh --update --seconds 30 --hitcount 6 -j REJECT
+  in_tgt iptables -A INPUT -p tcp --dport 22 -j LOG --log-prefix "[UFW ALLOW] "
+  in_tgt iptables -A INPUT -p tcp --dport 22 -j ACCEPT
+  in_tgt iptables -A INPUT -j LOG --log-prefix "[UFW BLOCK] "
+  in_tgt iptables -A INPUT -j DROP
+  in_tgt iptables -A OUTPUT -o lo -j ACCEPT
+  in_tgt iptables -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  in_tgt iptables -A OUTPUT -m conntrack --ctstate NEW -j LOG --log-prefix "[UFW AUDIT] "
+  in_tgt iptables -A OUTPUT -m conntrack --ctstate NEW -j LOG --log-prefix "[UFW ALLOW] "
+  in_tgt iptables -A OUTPUT -j ACCEPT
+  record -n "target (iptables; ip6tables drops unlogged): lo and ESTABLISHED,RELATED accepted; INPUT: \`--ctstate NEW -j LOG --log-prefix \"[UFW AUDIT] \"\`; tcp/80 \`LOG \"[UFW ALLOW] \"\` + ACCEPT; tcp/22 \`-m recent --set\`, then past \`--update --seconds 30 --hitcount 6\` \`LOG \"[UFW LIMIT BLOCK] \"\` + REJECT, else \`LOG \"[UFW ALLOW] \"\` + ACCEPT; the rest \`LOG \"[UFW BLOCK] \"\` + DROP. OUTPUT: new connections \`LOG \"[UFW AUDIT] \"\`, \`LOG \"[UFW ALLOW] \"\`, ACCEPT"
+}
+
+scn_ufw_actions() {
+  local before
+  fw_ufw
+  capture_start rsyslog rfc3339
+  scan nmap -sS -p 75-85 "${NMAP_FAST[@]}" "$LAB_TGT4"
+  sleep 1
+  # hping3 exits 1 when a probe goes unanswered (the REJECTed ones); the log is the test.
+  record hping3 -S -p 22 -c 10 -i u100000 "$LAB_TGT4"
+  before="$(lab_logged_count)"
+  in_scan hping3 -S -p 22 -c 10 -i u100000 "$LAB_TGT4" </dev/null >"$LAB_TMP/tool.out" 2>&1 || true
+  wait_logged "$before" || die "$SCENARIO: hping3 to tcp/22 left no line"
+  sleep 1
+  record -n "in the target: \`nmap -sS -p 440-445 ${NMAP_FAST[*]} $LAB_SCAN4\` (its own outbound SYNs), then bash \`echo query >/dev/udp/$LAB_SCAN4/53\`"
+  in_tgt nmap -sS -p 440-445 "${NMAP_FAST[@]}" "$LAB_SCAN4" </dev/null >"$LAB_TMP/tool.out" 2>&1 ||
+    die "$SCENARIO: outbound nmap failed: $(tail -n 5 "$LAB_TMP/tool.out")"
+  in_tgt bash -c 'echo query >"/dev/udp/$1/53"' query "$LAB_SCAN4"
+}
+
+scn_ssh_flood() {
+  local before
+  fw_ipt "DROP " "${LOG_OPTS[@]}"
+  capture_start rsyslog rfc3339
+  # Nothing answers a dropped SYN, so hping3 exits 1; the log counters are the test.
+  record hping3 -S -p 22 -c 400 -i u50000 "$LAB_TGT4"
+  before="$(lab_logged_count)"
+  in_scan hping3 -S -p 22 -c 400 -i u50000 "$LAB_TGT4" </dev/null >"$LAB_TMP/tool.out" 2>&1 || true
+  (($(lab_logged_count) >= before + 400)) || die "$SCENARIO: hping3 logged $(($(lab_logged_count) - before)) of 400 SYNs"
 }
 
 scn_sample() {

@@ -31,6 +31,9 @@ export function combine(vs: readonly Variant[]): Variant {
   if (conntrack !== undefined) out.conntrack = conntrack
   if (rules.length > 0) out.rule = (r) => rules.reduce<string | null>((acc, f) => (acc === null ? null : f(acc)), r)
   if (vs.some((v) => v.withoutPsadErrors === true)) out.withoutPsadErrors = true
+  if (vs.some((v) => v.withoutOutbound === true)) out.withoutOutbound = true
+  if (vs.some((v) => v.includeAllowed === true)) out.includeAllowed = true
+  if (vs.some((v) => v.floodScoring === false)) out.floodScoring = false
   return out
 }
 

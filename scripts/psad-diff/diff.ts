@@ -59,12 +59,23 @@ function psadTypesDir(overrides: Readonly<Record<string, string>>): string {
   return overrides.PSAD_CONF_DIR ?? '/etc/psad'
 }
 
+let psadInputs = 0
+
+// A line of a packet the logging host sent: no input interface, an output one.
+const OUTBOUND = /\bIN= OUT=\S/
+
+/** Writes `input` without the lines of packets the logging host sent; returns the new file. */
+export async function withoutOutbound(input: string, out: string): Promise<string> {
+  await writeFile(out, (await readFile(input, 'utf8')).split('\n').filter((l) => !OUTBOUND.test(l)).join('\n'))
+  return out
+}
+
 async function prepareVariant(c: DiffCase, v: Variant, psadErrors: readonly string[], tmp: string, tag: string): Promise<{ input: string; signatures: string }> {
   let input = c.input
   let signatures = c.signatures
-  if (v.withoutPsadErrors === true && psadErrors.length > 0) {
-    const rejected = new Set(psadErrors.map((l) => l.trimEnd()))
-    const kept = (await readFile(c.input, 'utf8')).split('\n').filter((l) => !rejected.has(l.trimEnd()))
+  if ((v.withoutPsadErrors === true && psadErrors.length > 0) || v.withoutOutbound === true) {
+    const rejected = new Set((v.withoutPsadErrors === true ? psadErrors : []).map((l) => l.trimEnd()))
+    const kept = (await readFile(c.input, 'utf8')).split('\n').filter((l) => !rejected.has(l.trimEnd()) && !(v.withoutOutbound === true && OUTBOUND.test(l)))
     input = join(tmp, `${tag}.log`)
     await writeFile(input, kept.join('\n'))
   }
@@ -119,12 +130,13 @@ export async function runCase(c: DiffCase, o: DiffRunOptions): Promise<CaseResul
     const { input, signatures } = await prepareVariant(c, v, psadErrors, o.tmp, tag)
     return runPortsleuth({
       input, config: caseConfig, overrides: v.overrides ?? {}, signatures, conntrack: v.conntrack ?? ourConntrack,
-      year: c.year, fields: c.fields, icmpValidation: v.icmpValidation ?? true, autoDl: c.autoDl, tmp: o.tmp,
+      year: c.year, fields: c.fields, icmpValidation: v.icmpValidation ?? true, autoDl: c.autoDl, tmp: o.tmp, includeAllowed: v.includeAllowed === true, floodScoring: v.floodScoring ?? true,
     })
   }
   const runTheirs = async (v: Variant): Promise<Awaited<ReturnType<typeof runPsad>>> => {
     const overrides = v.psadAcceptsAllIcmp === true ? await permissiveIcmpTypes(o.tmp) : {}
-    return runPsad({ input: c.input, config: caseConfig, overrides, signatures: c.signatures, autoDl: c.autoDl, args: [...c.psadArgs, ...(v.psadArgs ?? [])], psad: o.psad })
+    const input = v.withoutOutbound === true ? await withoutOutbound(c.input, join(o.tmp, `psad-${++psadInputs}-without-outbound.log`)) : c.input
+    return runPsad({ input, config: caseConfig, overrides, signatures: c.signatures, autoDl: c.autoDl, args: [...c.psadArgs, ...(v.psadArgs ?? [])], psad: o.psad })
   }
   const [psad, ours] = await Promise.all([runTheirs({}), runOurs({}, 'main', [])])
   const dir = psadTypesDir(c.overrides)
@@ -133,9 +145,9 @@ export async function runCase(c: DiffCase, o: DiffRunOptions): Promise<CaseResul
   const comparison = compareVerdicts(pv, ourVerdicts(ours.report))
   const context: DiffContext = { psadConntrack, ourConntrack, persistence: settings.detection.persistence, psadErrorLines: psad.errorLines.length, autoDl: c.autoDl !== null }
   // psad variants are slow (psad reads about 6,000 lines/s): each distinct one runs once.
-  const psadRuns = new Map<string, Promise<Map<string, Verdict>>>([[JSON.stringify([[], false]), Promise.resolve(pv)]])
+  const psadRuns = new Map<string, Promise<Map<string, Verdict>>>([[JSON.stringify([[], false, false]), Promise.resolve(pv)]])
   const theirsFor = (v: Variant): Promise<Map<string, Verdict>> => {
-    const key = JSON.stringify([v.psadArgs ?? [], v.psadAcceptsAllIcmp === true])
+    const key = JSON.stringify([v.psadArgs ?? [], v.psadAcceptsAllIcmp === true, v.withoutOutbound === true])
     let run = psadRuns.get(key)
     if (run === undefined) psadRuns.set(key, (run = runTheirs(v).then((r) => psadVerdicts(r.report, icmpTypes))))
     return run

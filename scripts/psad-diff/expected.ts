@@ -40,6 +40,12 @@ export interface Variant {
   rule?: (rule: string) => string | null
   /** Drop the input lines psad rejected as unparsable. */
   withoutPsadErrors?: boolean
+  /** Drop the lines of packets the logging host sent (`IN= OUT=…`) from both tools' input. */
+  withoutOutbound?: true
+  /** portsleuth --include-allowed. */
+  includeAllowed?: true
+  /** portsleuth --no-flood-scoring. */
+  floodScoring?: false
 }
 
 export interface ExpectedDifference {
@@ -140,6 +146,27 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
     explains: icmpTablesExplain,
     // Confirmed by running both tools without ICMP type/code validation.
     variant: () => ({ psadAcceptsAllIcmp: true, icmpValidation: false }),
+  },
+  {
+    id: 'flood-scoring',
+    reason: 'psad gives a flood on one port (R = 0) no scan danger level; portsleuth scores a window of DANGER_LEVEL3+ packets to one port by the packet bands and reports a flood finding (--no-flood-scoring: off)',
+    fields: ['dl'],
+    applies: () => true,
+    variant: () => ({ floodScoring: false }),
+  },
+  {
+    id: 'outbound-not-scored',
+    reason: 'psad scores packets the host itself sent (IN= empty, OUT= set) like inbound ones; portsleuth counts them as outbound traffic and never lists, alerts on or blocks their source',
+    fields: ['dl', 'ports', 'signatures', 'packets'],
+    applies: () => true,
+    variant: () => ({ withoutOutbound: true }),
+  },
+  {
+    id: 'allowed-not-scored',
+    reason: 'psad (FW_SEARCH_ALL Y) scores every logged packet; portsleuth sets aside packets whose log prefix says the firewall allowed or only audited them (ACCEPT, [UFW ALLOW], [UFW AUDIT]) unless --include-allowed',
+    fields: ['dl', 'ports', 'signatures', 'packets'],
+    applies: () => true,
+    variant: () => ({ includeAllowed: true }),
   },
   {
     id: 'psad-counts-ignored',

@@ -22,6 +22,10 @@ export interface PortsleuthRunOptions {
   icmpValidation: boolean
   /** auto_dl file, or null for none (--no-auto-dl). */
   autoDl: string | null
+  /** --include-allowed. */
+  includeAllowed?: boolean
+  /** false: --no-flood-scoring. */
+  floodScoring?: boolean
   /** Scratch directory for derived config files. */
   tmp: string
 }
@@ -63,6 +67,8 @@ export async function runPortsleuth(o: PortsleuthRunOptions): Promise<{ report: 
     ...(o.year === undefined ? {} : { year: o.year }),
     ...(o.fields === null ? {} : { fields: o.fields }),
     ...(o.icmpValidation ? {} : { 'no-icmp-validation': true }),
+    ...(o.includeAllowed === true ? { 'include-allowed': true } : {}),
+    ...(o.floodScoring === false ? { 'no-flood-scoring': true } : {}),
   }
   const outcome = await runBatch(batchRequest([o.input], flags, 'psad-diff', systemClock))
   if (outcome.problems.length > 0) throw new Error(outcome.problems.map((p) => p.message).join('; '))

@@ -44,6 +44,8 @@ export const analysisFlags = {
   'max-line-length': Flags.integer({ summary: 'Longer lines are counted as too-long and skipped.', min: 256, default: DEFAULT_MAX_LINE }),
   threads: Flags.integer({ summary: 'Threads analysing file inputs together, each its share of the sources (default: the number of CPUs, at most 4, for files of 16 MiB or more; one below 3 CPUs; 0 or 1: one).', min: 0, max: 64 }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print warnings about signatures and configuration keys.' }),
+  'include-allowed': Flags.boolean({ summary: 'Also score packets the log prefix says were allowed or only audited ([UFW ALLOW], ACCEPT, [UFW AUDIT]).' }),
+  'no-flood-scoring': Flags.boolean({ summary: "psad's verdicts: a flood on one port (e.g. tcp/22) gets no danger level." }),
 }
 
 export const outputFlags = {
@@ -111,6 +113,8 @@ export function batchRequest(files: string[], f: Record<string, unknown>, versio
       since: opt<string>(f.since) ?? null,
       until: opt<string>(f.until) ?? null,
       criteria: packetCriteria(f),
+      includeAllowed: f['include-allowed'] === true,
+      floodScoring: f['no-flood-scoring'] !== true,
       year: opt<number>(f.year),
       maxLineLength: opt<number>(f['max-line-length']) ?? DEFAULT_MAX_LINE,
       now: clock.now(),

@@ -18,6 +18,10 @@ export interface PlanRequest extends ReadingOptions {
   until: string | null
   /** Packet criteria in the `--fields` language: `--fields` itself and the criteria of `--csv-fields` items. */
   criteria: readonly string[]
+  /** --include-allowed: score packets logged as allowed or audit-only (default: counted apart). */
+  includeAllowed?: boolean
+  /** --no-flood-scoring: psad's verdicts, where a flood on one port is no scan (default: scored). */
+  floodScoring?: boolean
 }
 
 /** Configuration, criteria, signatures and lists of a run, validated and compiled. */
@@ -52,7 +56,8 @@ export async function compilePlan(request: PlanRequest): Promise<Plan> {
   const criteria: FieldCriterion[] = request.criteria.flatMap((spec) => parseFields(spec))
   const bundle = await loadConfigBundle(request.config)
   const { settings } = bundle
-  settings.filters = { ...settings.filters, ...timeRange(request) }
+  settings.filters = { ...settings.filters, ...timeRange(request), includeAllowed: request.includeAllowed ?? false }
+  settings.detection = { ...settings.detection, floodScoring: request.floodScoring ?? true }
   applySnortRuleDl(bundle)
   return Object.freeze({
     request,

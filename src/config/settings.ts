@@ -47,6 +47,11 @@ export interface DetectionSettings {
   maxHops: number
   /** Destinations remembered per source; beyond this they are only counted (bounded memory). */
   maxDestinations: number
+  /**
+   * Score floods on one port (not a scan in psad's model): a pair with DANGER_LEVEL3 or more packets
+   * to one port in a window gets the packet band's danger level. Off: psad's verdicts.
+   */
+  floodScoring: boolean
 }
 
 /** Which lines become packets (psad's filters plus ours). */
@@ -62,6 +67,8 @@ export interface FilterSettings {
   restrictIp: readonly Network[]
   since: number | null
   until: number | null
+  /** Score packets the log prefix says the firewall allowed or only audited (else counted apart). */
+  includeAllowed: boolean
 }
 
 /**
@@ -194,6 +201,7 @@ export function defaultSettings(): Settings {
       os: true,
       maxHops: 20,
       maxDestinations: 4096,
+      floodScoring: true,
     },
     filters: {
       fwSearchAll: true,
@@ -207,6 +215,7 @@ export function defaultSettings(): Settings {
       restrictIp: [],
       since: null,
       until: null,
+      includeAllowed: false,
     },
     files: {
       autoDl: null,

@@ -3,9 +3,11 @@ import { utf8 } from '../parse/bytes.js'
 import { LineParser } from '../parse/line.js'
 import { emptyPacket, type Packet } from '../parse/packet.js'
 import type { TimeContext } from '../parse/time.js'
-import { createEngine, ingest, reconfigureEngine, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
+import { ActionCache } from './action.js'
+import { countOutbound, createEngine, ingest, reconfigureEngine, type DangerEvent, type DetectionLists, type EngineState } from './engine.js'
 import type { FieldCriterion } from './fields.js'
 import { PacketFilter } from './filters.js'
+import { RecentPackets } from './recent-packets.js'
 import type { OsDatabase } from './os/index.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
 
@@ -42,10 +44,13 @@ export interface DetectorHooks {
 /** Receives every accepted packet (for per-packet outputs: CSV packet table, DShield). */
 export type PacketSink = (pkt: Packet) => void
 
+/** Why a packet that passed the filters is not scored: what the firewall did with it, or a second line of one packet. */
+export type TriageReason = 'outbound' | 'allowed' | 'audit' | 'duplicate'
+
 /**
  * Turns lines into engine input and puts every line in exactly one bucket: accepted (a packet), or a
- * skip reason ('not-firewall', 'malformed', 'too-long', 'non-ip', a filter reason, 'signature-dl0').
- * Invariant: linesRead === engine.totals.packets + Σ skipped.
+ * skip reason ('not-firewall', 'malformed', 'too-long', 'non-ip', a filter reason, a TriageReason,
+ * 'signature-dl0'). Invariant: linesRead === engine.totals.packets + Σ skipped.
  */
 export class Detector {
   readonly engine: EngineState
@@ -54,6 +59,10 @@ export class Detector {
   readonly malformed: MalformedSample[] = []
   private parser!: LineParser
   private filter!: PacketFilter
+  private includeAllowed = false
+  private readonly actions = new ActionCache()
+  /** The last packets, to count a packet logged by two rules once (saved with the state). */
+  readonly recent = new RecentPackets()
   private readonly sink: PacketSink | null
   /** The one packet every line is parsed into: nothing keeps a packet after it was processed. */
   private readonly scratch = emptyPacket()
@@ -76,6 +85,7 @@ export class Detector {
     this.parser = new LineParser({ sidString: settings.filters.sidString })
     const snortRules = lists.snortRules
     this.filter = new PacketFilter(settings.filters, settings.detection, plan.criteria, (sid) => snortRules?.has(sid) ?? false)
+    this.includeAllowed = settings.filters.includeAllowed
   }
 
   /** Continues with another plan (watch's SIGHUP): sources, windows and counters stay. */
@@ -111,14 +121,39 @@ export class Detector {
       return
     }
     const text = this.filter.needsLine ? utf8(b, start, end) : ''
-    const reason = this.filter.check(result, text) ?? ingest(this.engine, result)
+    const reason = this.filter.check(result, text) ?? this.triage(result) ?? ingest(this.engine, result)
     if (reason !== null) this.skip(reason)
     else this.sink?.(result)
+  }
+
+  // Packets the host sent, and packets the firewall let through or only audited (by default), are
+  // counted apart from the scored ones; a second line of one packet is counted once.
+  private triage(p: Packet): TriageReason | null {
+    const outbound = p.inIf === '' && p.outIf !== ''
+    let reason: TriageReason | null = null
+    if (outbound) reason = 'outbound'
+    else if (!this.includeAllowed && p.prefix !== '') {
+      const action = this.actions.of(p.prefix)
+      if (action === 'allow') reason = 'allowed'
+      else if (action === 'audit') reason = 'audit'
+    }
+    if (this.recent.isCopy(p, reason === null)) return 'duplicate'
+    if (outbound) countOutbound(this.engine, p)
+    return reason
   }
 
   /** The source of a line as a number, for dealing lines out to the parts of a run (LineParser.route). */
   route(b: Uint8Array, start: number, end: number): number {
     return this.parser.route(b, start, end)
+  }
+
+  /**
+   * Makes the run-wide label tallies (hosts, prefixes, outbound addresses) count every label, so
+   * that this detector's part of a run with threads merges into the serial report (see tally.ts).
+   */
+  countEveryLabel(): void {
+    const t = this.engine.totals
+    for (const tally of [t.hosts, t.prefixes, t.outbound.sources, t.outbound.destinations]) tally.countEveryKey()
   }
 
   /** Counts a line that was longer than the limit and never parsed. */

@@ -8,9 +8,10 @@ import {
   PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE,
 } from '../parse/packet.js'
 import { synStyle } from './classifier.js'
+import { DestinationCount } from './destination-count.js'
 import { checkIcmp } from './icmp-types.js'
 import { newOsState, observeSyn, type OsDatabase } from './os/index.js'
-import { isSweepWide, pairLevel, portRange } from './scorer.js'
+import { band, isSweepWide, pairLevel, portRange } from './scorer.js'
 import type { SignatureIndex } from './signatures/signature-index.js'
 import { fwsnortSignature } from './signatures/fwsnort.js'
 import type { Signature } from './signatures/types.js'
@@ -51,6 +52,15 @@ export interface Totals {
    * arrived: minute index → [DL0, …, DL5]. Bounded: about 44,000 entries per month of logs.
    */
   timeline: Map<number, number[]>
+  /** Packets the host itself sent (`IN=` empty, `OUT=` set): counted apart, never scored. */
+  outbound: OutboundTotals
+}
+
+/** What the host itself sent: packets, and packets per local source and per remote destination. */
+export interface OutboundTotals {
+  packets: number
+  sources: Tally<string>
+  destinations: Tally<string>
 }
 
 export interface EngineState {
@@ -129,6 +139,7 @@ export function createEngine(
       tcpOptionsSeen: false,
       tcpOptionsUndecodable: 0,
       timeline: new Map(),
+      outbound: { packets: 0, sources: new Tally(MAX_LABELS, 'other'), destinations: new Tally(MAX_LABELS, 'other') },
     },
     onEvent,
     hits: [],
@@ -186,12 +197,32 @@ function expire(src: SourceState, now: number, timeoutMs: number): void {
   src.oldestLive = oldest
 }
 
+// A flood on one port is no scan in psad's model (R = 0): floodScoring gives a window of DANGER_LEVEL3
+// or more packets to one port of one destination the packet band's level (docs/psad-model.md §8),
+// and the source keeps its largest flood for the report.
+function flood(state: EngineState, src: SourceState, pair: PairState, level: number): void {
+  const rare = rareOf(src)
+  const f = rare.flood
+  if (f === null) rare.flood = { dst: pair.dst, port: pair.wLo, protoBits: pair.wProtoBits, packets: pair.wPackets, first: pair.wFirst, last: pair.wLast }
+  else if (pair.wPackets >= f.packets) {
+    f.dst = pair.dst
+    f.port = pair.wLo
+    f.protoBits = pair.wProtoBits
+    f.packets = pair.wPackets
+    f.first = pair.wFirst
+    f.last = pair.wLast
+  }
+  const dl = band(pair.wPackets, state.settings.dangerLevels)
+  if (dl > level) raise(state, src, dl, 'flood')
+}
+
 function scorePair(state: EngineState, src: SourceState, pair: PairState): void {
   const s = state.settings
   const r = portRange(pair.wLo, pair.wHi, pair.wPackets)
   const p = protoCount(pair.wProtoBits, pair.wOtherProtos)
   if (p >= s.protocolScanThreshold && src.rare?.protocolScan !== true) rareOf(src).protocolScan = true
   const level = pairLevel(pair.wPackets, r, p, src.live, s)
+  if (s.floodScoring && pair.wLo >= 0 && pair.wLo === pair.wHi && pair.wPackets >= s.dangerLevels[2]!) flood(state, src, pair, level)
   if (level === 0) return
   if (isSweepWide(src.live, s) && pair.wHi > 0 && r === s.portRangeSweepThreshold) rareOf(src).sweep = true
   raise(state, src, level, src.live >= s.uniqueHosts[0]! && s.uniqueHosts[0]! > 0 ? 'sweep' : 'scan')
@@ -278,6 +309,14 @@ function countTotals(t: Totals, pkt: Packet, time: number, ordinal: number): voi
   if (pkt.tcpOptsBytes >= 0) t.tcpOptionsSeen = true
 }
 
+/** Counts a packet the host itself sent (never scored: an outbound connection is not an attack on it). */
+export function countOutbound(state: EngineState, pkt: Packet): void {
+  const o = state.totals.outbound
+  o.packets++
+  o.sources.add(pkt.src, 1, state.ordinal)
+  o.destinations.add(pkt.dst, 1, state.ordinal)
+}
+
 function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: Packet, now: number, time: number): void {
   const s = state.settings
   if (!s.persistence && pair.wPackets > 0 && now - pair.wLast > s.scanTimeout * 1000) {
@@ -287,6 +326,7 @@ function accumulate(state: EngineState, src: SourceState, pair: PairState, pkt: 
   if (pair.wPackets === 0) {
     src.live++
     if (now < src.oldestLive) src.oldestLive = now
+    pair.wFirst = now
   }
   pair.wPackets++
   pair.wLast = now
@@ -403,9 +443,14 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
     ;(rareOf(src).autoDl ??= new Map()).set(autoDl.entry, autoDl.network)
     raise(state, src, autoDl.dl, 'auto-dl')
   }
+  // OUTPUT-chain packets (sent by the host itself) never get here: the Detector counts them apart.
   if (pkt.chain === 'INPUT') src.inputPackets++
-  else if (pkt.chain === 'OUTPUT') rareOf(src).outputPackets++
   else src.forwardPackets++
+  const host = pkt.host === '' ? 'unknown' : pkt.host
+  if (src.hostPackets === 0 || host === src.host) {
+    src.host = host
+    src.hostPackets++
+  } else (rareOf(src).hosts ??= new Tally(MAX_SOURCE_LABELS, 'other')).add(host)
   if (pkt.prefix !== '') {
     if (src.prefixPackets === 0 || pkt.prefix === src.prefix) {
       src.prefix = pkt.prefix
@@ -440,7 +485,11 @@ export function ingest(state: EngineState, pkt: Packet): string | null {
   const wasWide = isSweepWide(src.live, s)
   const pair = pairOf(state, src, pkt, time)
   classify(state, src, pair, pkt)
-  if (pair === null) rareOf(src).untrackedPackets++
+  if (pair === null) {
+    const rare = rareOf(src)
+    rare.untrackedPackets++
+    ;(rare.untrackedDestinations ??= new DestinationCount()).add(pkt.ipv6 ? pkt.dst : pkt.dstNum | 0)
+  }
   else {
     accumulate(state, src, pair, pkt, now, time)
     if (!wasWide && isSweepWide(src.live, s)) {

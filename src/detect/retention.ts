@@ -29,7 +29,7 @@ export function isCompact(src: SourceState): boolean {
 }
 
 function bare(r: SourceRare): boolean {
-  return r.pastDestinations === null && r.untrackedPackets === 0 && !r.protocolScan && !r.sweep && r.mirai === 0 && r.topera === 0 && r.outputPackets === 0 && r.reputation.length === 0
+  return r.pastDestinations === null && r.untrackedPackets === 0 && r.untrackedDestinations === null && !r.protocolScan && !r.sweep && r.mirai === 0 && r.topera === 0 && r.flood === null && r.hosts === null && r.reputation.length === 0
 }
 
 /** True when a source may be compacted at `now` (epoch ms): idle for more than `idleMs` and not compact yet. */

@@ -1,4 +1,5 @@
 import { formatIPv4 } from '../parse/address.js'
+import type { DestinationCount } from './destination-count.js'
 import type { OsState } from './os/index.js'
 import type { Signature } from './signatures/types.js'
 import type { Tally } from './tally.js'
@@ -47,6 +48,8 @@ export interface PairState {
   otherProtos: Set<number> | null
   // Scoring window (closed after SCAN_TIMEOUT without packets unless ENABLE_PERSISTENCE).
   wPackets: number
+  /** When the window opened and its latest packet (the source's clock, ticks). */
+  wFirst: number
   wLast: number
   wLo: number
   wHi: number
@@ -67,6 +70,21 @@ export interface InvalidIcmp {
 export interface SignatureHit {
   sig: Signature
   count: number
+}
+
+/**
+ * The largest flood a source sent: a window of one pair with DANGER_LEVEL3 or more packets to one
+ * destination port (psad's model scores no scan there, R = 0).
+ */
+export interface Flood {
+  dst: AddressKey
+  port: number
+  /** Protocols of the window (PROTO_BIT bits: 1 tcp, 2 udp, 4 udplite). */
+  protoBits: number
+  packets: number
+  /** The window's first and latest packet (ticks). */
+  first: number
+  last: number
 }
 
 /** Everything known about one source address. Memory is bounded by `maxDestinations`. */
@@ -94,6 +112,9 @@ export interface SourceState {
   /** The first log prefix and its count inline; further prefixes in `rare.prefixes`. */
   prefix: string
   prefixPackets: number
+  /** The first syslog host that logged the source and its count inline; further hosts in `rare.hosts`. */
+  host: string
+  hostPackets: number
   /** Passive OS fingerprint state, created at the source's first SYN. */
   os: OsState | null
   /** What few sources need, created on first use (`rareOf`); null reads as NO_RARE. */
@@ -128,13 +149,17 @@ export interface SourceRare {
   pastDestinations: AddressKey[] | Set<AddressKey> | null
   /** Packets to destinations beyond `maxDestinations` (counted, not itemised). */
   untrackedPackets: number
+  /** Those destinations, counted distinct (exactly up to a million, then estimated). */
+  untrackedDestinations: DestinationCount | null
   tcpFlags: Tally<number> | null
   protocolScan: boolean
   sweep: boolean
   mirai: number
   topera: number
-  outputPackets: number
+  flood: Flood | null
   prefixes: Tally<string> | null
+  /** Syslog hosts beyond the first (a source is one address across every firewall that logs to this log). */
+  hosts: Tally<string> | null
   /** Signatures matched, each once (by key), in first-match order. */
   signatures: SignatureHit[] | null
   invalidIcmp: Map<number, InvalidIcmp> | null
@@ -150,13 +175,15 @@ function newRare(): SourceRare {
     pairIndex: null,
     pastDestinations: null,
     untrackedPackets: 0,
+    untrackedDestinations: null,
     tcpFlags: null,
     protocolScan: false,
     sweep: false,
     mirai: 0,
     topera: 0,
-    outputPackets: 0,
+    flood: null,
     prefixes: null,
+    hosts: null,
     signatures: null,
     invalidIcmp: null,
     autoDl: null,
@@ -170,6 +197,17 @@ export const NO_RARE: Readonly<SourceRare> = Object.freeze(newRare())
 /** Returns the source's rare state, creating it on first use. */
 export function rareOf(src: SourceState): SourceRare {
   return (src.rare ??= newRare())
+}
+
+/** Returns the number of distinct destinations of a source and whether it is an estimate (beyond a million untracked ones). */
+export function destinationCount(src: SourceState): { count: number; estimated: boolean } {
+  const r = src.rare
+  const past = r?.pastDestinations ?? null
+  const untracked = r?.untrackedDestinations ?? null
+  return {
+    count: src.pairs.length + (past === null ? 0 : pastCount(past)) + (untracked === null ? 0 : untracked.count),
+    estimated: untracked?.estimated ?? false,
+  }
 }
 
 /** Returns a past-destination collection holding `keys`: a list, or a Set when long (looked up per packet). */
@@ -215,6 +253,7 @@ export function newPair(dst: AddressKey, time: number): PairState {
     protoBits: 0,
     otherProtos: null,
     wPackets: 0,
+    wFirst: time,
     wLast: time,
     wLo: -1,
     wHi: -1,
@@ -244,6 +283,8 @@ export function newSource(key: AddressKey, time: number): SourceState {
     forwardPackets: 0,
     prefix: '',
     prefixPackets: 0,
+    host: '',
+    hostPackets: 0,
     os: null,
     rare: null,
     epoch: 0,
@@ -267,6 +308,11 @@ function firstAndRest<K>(first: K, n: number, rest: Tally<K> | null | undefined)
 /** Returns [flags, packets] pairs of a source, the inline first flag set included. */
 export function sourceFlags(src: SourceState): [number, number][] {
   return firstAndRest(src.flags0, src.flags0Packets, src.rare?.tcpFlags)
+}
+
+/** Returns [host, packets] pairs of a source: the syslog hosts that logged it, the inline first included. */
+export function sourceHosts(src: SourceState): [string, number][] {
+  return firstAndRest(src.host, src.hostPackets, src.rare?.hosts)
 }
 
 /** Returns [prefix, packets] pairs of a source, the inline first prefix included. */

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js'
 import { NMAP_OPTION, SCAN_TYPES, tcpScanType, type ScanType } from '../detect/classifier.js'
 import { icmpTypeName } from '../detect/icmp-types.js'
 import { osGuesses, type OsDatabase } from '../detect/os/index.js'
-import { keyText, NO_RARE, NO_TIME, sourceFlags, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
+import { destinationCount, keyText, NO_RARE, NO_TIME, sourceFlags, sourceHosts, sourcePrefixes, type PairState, type SourceState } from '../detect/state.js'
 import { MAX_SAMPLES, type Detector, type MalformedSample } from '../detect/detector.js'
 import { MAX_LABELS, type Totals } from '../detect/engine.js'
 import { mergeTallies, type TallyEntry } from '../detect/tally.js'
@@ -101,6 +101,25 @@ function sweepFinding(src: SourceState, settings: Settings): FindingV1 | null {
   return { kind: 'port-sweep', message: `port sweep: ${what} (${src.pairs.length} destinations in all)` }
 }
 
+function span(ms: number): string {
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
+  if (ms < 7_200_000) return `${(ms / 60_000).toFixed(1)} min`
+  return `${(ms / 3_600_000).toFixed(1)} h`
+}
+
+// The rate is over the window's span, at least a second (a burst logged within one millisecond has
+// no meaningful shorter span).
+function floodFinding(src: SourceState): FindingV1 | null {
+  const f = src.rare?.flood
+  if (f == null) return null
+  const protos = (['tcp', 'udp', 'udplite'] as const).filter((_, i) => f.protoBits & (1 << i)).join('+')
+  const what = `flood: ${f.packets} packets to ${protos}/${f.port} on ${keyText(f.dst)}`
+  if (src.lastSeen === NO_TIME) return { kind: 'flood', message: `${what} (no timestamps)` }
+  const ms = f.last - f.first
+  const perMinute = Math.round((f.packets * 60_000) / Math.max(ms, 1000))
+  return { kind: 'flood', message: `${what} in ${span(ms)} (${perMinute} per minute)` }
+}
+
 function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean): FindingV1[] {
   const out: FindingV1[] = []
   const rare = src.rare ?? NO_RARE
@@ -114,6 +133,8 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
   }
   const sweep = sweepFinding(src, settings)
   if (sweep !== null) out.push(sweep)
+  const flood = floodFinding(src)
+  if (flood !== null) out.push(flood)
   for (const r of rare.reputation) {
     out.push({ kind: 'reputation', message: `listed in '${r.feed}' (${r.network}), danger level ${r.dl}` })
   }
@@ -130,7 +151,9 @@ function findings(src: SourceState, settings: Settings, tcpOptionsSeen: boolean)
     out.push({ kind: 'masscan', message: `${src.synsWithoutOptions} SYNs without TCP options while other lines log options (Masscan-style raw scanner)` })
   }
   if (rare.untrackedPackets > 0) {
-    out.push({ kind: 'untracked-destinations', message: `${rare.untrackedPackets} packets to destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
+    const more = rare.untrackedDestinations
+    const n = more === null ? '' : ` ${more.estimated ? 'about ' : ''}${more.count} more`
+    out.push({ kind: 'untracked-destinations', message: `${rare.untrackedPackets} packets to${n} destinations beyond the first ${settings.detection.maxDestinations} were counted but not itemised` })
   }
   return out
 }
@@ -143,6 +166,7 @@ function signatures(src: SourceState): SignatureHitV1[] {
 
 function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, os: OsDatabase | null, base: number): SourceV1 {
   const { types, nmap } = scanTypes(src, settings)
+  const total = destinationCount(src)
   const dests = src.pairs.map((p) => destination(p, base)).sort((a, b) => b.packets - a.packets || compareIp(a.ip, b.ip))
   return {
     ip: keyText(src.key),
@@ -153,14 +177,16 @@ function source(src: SourceState, settings: Settings, tcpOptionsSeen: boolean, o
     lastSeen: tickIso(base, src.lastSeen),
     scanTypes: types,
     nmapOptions: nmap,
-    destinationsTotal: src.pairs.length,
+    destinationsTotal: total.count,
+    destinationsEstimated: total.estimated,
     destinations: dests,
     signatures: signatures(src),
     os: os === null || src.os === null ? [] : osGuesses(os, src.os).map((g) => ({ os: g.os, method: g.method })),
     findings: findings(src, settings, tcpOptionsSeen),
     tcpFlags: record(sourceFlags(src), flagsText),
-    chains: record(([['INPUT', src.inputPackets], ['OUTPUT', src.rare?.outputPackets ?? 0], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
+    chains: record(([['INPUT', src.inputPackets], ['FORWARD', src.forwardPackets]] as const).filter(([, n]) => n > 0)),
     logPrefixes: record(sourcePrefixes(src)),
+    hosts: record(sourceHosts(src)),
   }
 }
 
@@ -280,6 +306,7 @@ export interface ReportPart {
   signatures: SignatureTally[]
   /** Sources at or above MIN_DANGER_LEVEL, unsorted. */
   sources: SourceV1[]
+  outbound: { packets: number; sources: TallyEntry<string>[]; destinations: TallyEntry<string>[] }
 }
 
 /**
@@ -313,6 +340,7 @@ export function reportPart(detector: Detector, settings: Settings, tcpOptionsSee
     dangerLevels,
     signatures: signatureTallies(engine.sources.values()),
     sources,
+    outbound: { packets: t.outbound.packets, sources: t.outbound.sources.data(), destinations: t.outbound.destinations.data() },
   }
 }
 
@@ -379,6 +407,11 @@ export function buildReport(result: ReportInput, version: string, window: { sinc
       logPrefixes: record(mergeTallies(parts.map((p) => p.prefixes), MAX_LABELS, 'other')),
       dangerLevels,
       sourcesSeen: parts.reduce((n, p) => n + p.sourcesSeen, 0),
+      outbound: {
+        packets: parts.reduce((n, p) => n + p.outbound.packets, 0),
+        sources: record(mergeTallies(parts.map((p) => p.outbound.sources), MAX_LABELS, 'other')),
+        destinations: record(mergeTallies(parts.map((p) => p.outbound.destinations), MAX_LABELS, 'other')),
+      },
     },
     sources,
     topPorts: topPorts(ports),

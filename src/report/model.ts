@@ -50,7 +50,10 @@ export interface SourceV1 {
   lastSeen: string | null
   scanTypes: string[]
   nmapOptions: string[]
+  /** Distinct destination addresses; more than the itemised `destinations` past the per-source limit. */
   destinationsTotal: number
+  /** True when destinationsTotal is an estimate (more than 1,048,576 distinct destinations, about 1% error). */
+  destinationsEstimated: boolean
   destinations: DestinationV1[]
   signatures: SignatureHitV1[]
   os: OsGuessV1[]
@@ -58,6 +61,8 @@ export interface SourceV1 {
   tcpFlags: Record<string, number>
   chains: Record<string, number>
   logPrefixes: Record<string, number>
+  /** Packets per syslog host that logged them (`unknown` for lines without one): the firewalls that saw the source. */
+  hosts: Record<string, number>
   enrichment?: EnrichmentV1
 }
 
@@ -81,6 +86,17 @@ export interface SummaryV1 {
   dangerLevels: Record<'1' | '2' | '3' | '4' | '5', number>
   /** Distinct sources seen, including those below MIN_DANGER_LEVEL (not listed in `sources`). */
   sourcesSeen: number
+  /** Packets the host itself sent (`IN=` empty): never scored, listed here instead of as sources. */
+  outbound: OutboundV1
+}
+
+/** Outbound traffic: packets the logging host sent (line bucket `outbound`), by local source and by destination. */
+export interface OutboundV1 {
+  packets: number
+  /** Packets per local source address (the first 1,000 addresses, the rest as `other`). */
+  sources: Record<string, number>
+  /** Packets per destination address (the first 1,000 addresses, the rest as `other`). */
+  destinations: Record<string, number>
 }
 
 export interface TopPortV1 {

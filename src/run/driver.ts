@@ -35,7 +35,10 @@ export class Driver {
     private readonly share: Share,
     private readonly reading: ReadingOptions,
     private readonly hooks: DriverHooks = {},
-  ) {}
+  ) {
+    // One part of several: its label tallies must merge into the serial ones.
+    if (share.count > 1) detector.countEveryLabel()
+  }
 
   private feed(input: string): LineFeed {
     let feed = this.feeds.get(input)

@@ -3,7 +3,7 @@
 // checkpoints that state covers.
 
 /** Bumped whenever a table or a record layout changes; a file of another version is set aside. */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 export const FORMAT = 'portsleuth-state'
 export const STATE_FILE = 'state.db'
 export const LOCK_FILE = 'state.lock'

@@ -153,7 +153,7 @@ export class Watcher {
     for (const [ip, r] of raised) {
       const source = sourceReport(this.detector, settings, ip)
       if (source === null) continue
-      this.alerts.consider(source, r.lines, r.time, [])
+      this.alerts.consider(source, r.lines, r.time, Object.keys(source.hosts))
       if (this.blocks !== null) {
         const desk = this.blocks
         this.reacting = this.reacting.then(() => desk.consider(source)).then(

@@ -73,6 +73,60 @@ describe('analysis threads', () => {
   })
 })
 
+// Lines made to break the merge of the parts: run-wide label tallies past their bound where a label
+// first seen in one part comes back in another part that is already full, lines without a time,
+// forged SYNs from random sources, IPv4 and IPv6 mixed, packets the host sent (outbound tallies),
+// a packet logged twice.
+function hostileLines(): string[] {
+  let seed = 99
+  const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+  const v6 = (l: string): string => l.replace(/LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=\d+/, 'LEN=64 TC=0 HOPLIMIT=50 FLOWLBL=0')
+  const labelled = (i: number, src: string, time: string): string =>
+    tcpLine({ src, dport: 1 + (i % 900), prefix: `DROP P${i} `, time }).replace(' fw kernel:', ` h${i} kernel:`)
+  const lines: string[] = []
+  // 3,000 prefixes and hosts, each from its own source…
+  for (let i = 0; i < 3000; i++) lines.push(labelled(i, `198.18.${i >> 8}.${i & 255}`, 'Nov 22 06:00:00'))
+  // …interleaved with forged SYNs, IPv6 lines, undated lines and outbound lines…
+  for (let i = 0; i < 4000; i++) {
+    const r = rnd()
+    const src = `${1 + Math.floor(rnd() * 223)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}`
+    const line = tcpLine({ src, dport: 1 + Math.floor(rnd() * 65535), time: 'Nov 22 06:30:00' })
+    const at = Math.floor(rnd() * lines.length)
+    if (r < 0.4) lines.splice(at, 0, line)
+    else if (r < 0.6) lines.splice(at, 0, v6(tcpLine({ src: `2001:db8:${i.toString(16)}::${(i * 7).toString(16)}`, dst: '2001:db8::1', dport: 22, time: 'Nov 22 06:31:00' })))
+    else if (r < 0.8) lines.splice(at, 0, line.replace(/^Nov 22 06:30:00 fw kernel: /, 'kernel: '))
+    else lines.splice(at, 0, line.replace('IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 ', 'IN= OUT=eth0 ').replace(/SRC=(\S+) DST=(\S+)/, `SRC=192.0.2.1 DST=${src}`))
+  }
+  // …then the first 1,200 labels again, from other sources (other parts), in reverse order.
+  for (let i = 1199; i >= 0; i--) lines.push(labelled(i, `198.19.${i >> 8}.${(i & 255) ^ 1}`, 'Nov 22 07:00:00'))
+  // A packet logged by two rules.
+  const audit = tcpLine({ src: '203.0.113.99', dport: 80, prefix: '[UFW AUDIT] ' })
+  lines.push(audit, audit.replace('[UFW AUDIT] ', '[UFW ALLOW] '))
+  return lines
+}
+
+describe('analysis threads on hostile input', () => {
+  test('labels past the bound, undated lines, forged SYNs, mixed families: 1, 2 and 3 threads give byte-identical JSON', () => {
+    const file = path.join(dir, 'hostile.log')
+    writeFileSync(file, `${hostileLines().join('\n')}\n`)
+    const run = (threads: number): string => {
+      const r = cli(['analyze', '--format', 'json', '--threads', String(threads), '--year', '2026', file], { env: { TZ: 'UTC' } })
+      expect(r.status, r.stderr).toBe(0)
+      return r.stdout
+    }
+    const serial = run(1)
+    const report = JSON.parse(serial)
+    expect(Object.keys(report.summary.logPrefixes)).toHaveLength(1001)
+    expect(Object.keys(report.summary.hosts)).toHaveLength(1001)
+    expect(report.summary.logPrefixes['DROP P0']).toBe(2)
+    expect(report.summary.hosts.h0).toBe(2)
+    expect(report.summary.outbound.packets).toBeGreaterThan(500)
+    expect(report.summary.skipped.duplicate).toBe(1)
+    expect(run(2)).toBe(serial)
+    expect(run(3)).toBe(serial)
+  })
+})
+
 describe('threads used when --threads is not given', () => {
   test('one below 3 CPUs, where a second thread gains little for its memory; else one per CPU, at most 4', () => {
     expect([1, 2, 3, 4, 8, 64].map(defaultThreads)).toEqual([1, 1, 3, 4, 4, 4])

@@ -2,11 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { attribute, UNEXPECTED } from '../../scripts/psad-diff/attribute.js'
+import { attribute, combine, UNEXPECTED } from '../../scripts/psad-diff/attribute.js'
 import { compareVerdicts, fieldEqual, psadVerdicts, type Verdict } from '../../scripts/psad-diff/compare.js'
 import { EXPECTED_DIFFERENCES, psadErrorKind } from '../../scripts/psad-diff/expected.js'
 import { parsePsadOutput, psadSids } from '../../scripts/psad-diff/psad-output.js'
-import { configWith } from '../../scripts/psad-diff/run-portsleuth.js'
+import { withoutOutbound } from '../../scripts/psad-diff/diff.js'
+import { configWith, runPortsleuth } from '../../scripts/psad-diff/run-portsleuth.js'
+import { CAPTURES } from '../helpers/golden.js'
 
 // The pieces of the psad differential check that do not need psad: reading its -A output (reference
 // §8.1, written out by hand here in psad's layout), comparing verdicts, the expected-difference rules.
@@ -139,6 +141,28 @@ describe('expected differences', () => {
     expect(rule('alert tcp any any -> any any (msg:"SCAN NULL"; flags:0; sid:623;)')).toBeNull()
     expect(rule('alert icmp any any -> any any (msg:"x"; icmp_id:456; itype:0; sid:228;)')).toBeNull()
     expect(rule('alert tcp any any -> any any (msg:"SCAN FIN"; flags:F,12; sid:621;)')).not.toBeNull()
+  })
+
+  test("portsleuth's own verdict switches: outbound lines left out of both inputs, --include-allowed", async () => {
+    const d = await dir
+    const ctx = { psadConntrack: 'ignore', ourConntrack: 'ignore', persistence: false, psadErrorLines: 0, autoDl: false } as const
+    const variant = (id: string) => EXPECTED_DIFFERENCES.find((x) => x.id === id)!.variant!(ctx)
+    expect(combine([variant('outbound-not-scored'), variant('allowed-not-scored'), variant('flood-scoring')])).toMatchObject({ withoutOutbound: true, includeAllowed: true, floodScoring: false })
+    const ufw = join(CAPTURES, 'ufw-actions.log')
+    const lines = (await readFile(ufw, 'utf8')).split('\n')
+    const kept = (await readFile(await withoutOutbound(ufw, join(d, 'inbound.log')), 'utf8')).split('\n')
+    expect(kept).toEqual(lines.filter((l) => !l.includes(' IN= OUT=eth0 ')))
+    expect(kept.length).toBeLessThan(lines.length)
+    const config = join(d, 'empty.conf')
+    await writeFile(config, '')
+    const run = (input: string, includeAllowed: boolean, floodScoring = true) => runPortsleuth({
+      input, config, overrides: {}, signatures: join(d, 'empty.conf'), conntrack: 'ignore', year: undefined, fields: null,
+      icmpValidation: true, autoDl: null, tmp: d, includeAllowed, floodScoring,
+    })
+    expect((await run(ufw, true)).report.summary.packets).toBeGreaterThan((await run(ufw, false)).report.summary.packets)
+    const flood = join(CAPTURES, 'ssh-flood.log')
+    expect((await run(flood, false)).report.sources.map((s) => s.dangerLevel)).toEqual([3])
+    expect((await run(flood, false, false)).report.sources).toEqual([])
   })
 
   test('lines psad rejects are named by why', () => {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runBatch } from '../../src/run/batch.js'
 import type { ConfigOverrides } from '../../src/config/bundle.js'
+import type { PlanRequest } from '../../src/config/plan.js'
 import type { ReportV1 } from '../../src/report/model.js'
 
 // The golden cases: every capture in test/fixtures/captures with default settings, plus variants
@@ -16,12 +17,16 @@ export interface GoldenCase {
   name: string
   capture: string
   overrides: ConfigOverrides
+  /** Settings of the plan that are flags, not configuration (--include-allowed, --no-flood-scoring). */
+  plan?: Pick<PlanRequest, 'includeAllowed' | 'floodScoring'>
 }
 
 const VARIANTS: GoldenCase[] = [
   { name: 'ack-scan.conntrack-ignore', capture: 'ack-scan.log', overrides: { conntrack: 'ignore' } },
   { name: 'conntrack-leftovers.conntrack-keep', capture: 'conntrack-leftovers.log', overrides: { conntrack: 'keep' } },
   { name: 'sample.min-dl-2', capture: 'sample.log', overrides: { minDangerLevel: 2 } },
+  { name: 'ssh-flood.no-flood-scoring', capture: 'ssh-flood.log', overrides: {}, plan: { floodScoring: false } },
+  { name: 'ufw-actions.include-allowed', capture: 'ufw-actions.log', overrides: {}, plan: { includeAllowed: true } },
 ]
 
 export function goldenCases(): GoldenCase[] {
@@ -43,6 +48,7 @@ export async function goldenReport(c: GoldenCase): Promise<ReportV1> {
       year: 2026,
       maxLineLength: 16384,
       now: Date.UTC(2026, 10, 22, 12),
+      ...c.plan,
     },
     files: [path.join(CAPTURES, c.capture)],
     journal: false,

@@ -76,12 +76,23 @@ export function packetStream(o: StreamOptions): string[] {
       n += 10
       continue
     }
+    if (kind < 0.027) {
+      // A flood: 45 SYNs to ssh from one source to one destination (DANGER_LEVEL3 is 40 here).
+      const [src, dst] = [pick(V4_SOURCES), pick(V4_DESTS)]
+      for (let k = 0; k < 45; k++) {
+        out.push(`${ts} fw kernel: DROP IN=eth0 OUT= SRC=${src} DST=${dst} LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=${id++ % 65536} PROTO=TCP SPT=${5000 + k} DPT=22 WINDOW=5840 RES=0x00 SYN URGP=0 `)
+      }
+      n += 44
+      continue
+    }
     const v6 = r() < 0.25
     const src = v6 ? pick(V6_SOURCES) : pick(V4_SOURCES)
     const dst = v6 ? pick(V6_DESTS) : pick(V4_DESTS)
     const chain = r()
     const ifs = chain < 0.8 ? 'IN=eth0 OUT=' : chain < 0.9 ? 'IN= OUT=eth0' : 'IN=eth0 OUT=eth1'
-    const head = `${ts} ${pick(HOSTS)} kernel: ${pick(PREFIXES)}${ifs} `
+    const host = pick(HOSTS)
+    const prefix = pick(PREFIXES)
+    const head = `${ts} ${host} kernel: ${prefix}${ifs} `
     const ttl = 32 + Math.floor(r() * 32)
     const ip = v6
       ? `SRC=${src} DST=${dst} LEN=LENGTH TC=0 HOPLIMIT=${ttl} FLOWLBL=0 ${r() < 0.1 ? 'OPT ( ) '.repeat(8) : ''}`
@@ -108,7 +119,14 @@ export function packetStream(o: StreamOptions): string[] {
       len = 20
       body = `PROTO=${pick([47, 50, 51, 103, 132])} `
     }
-    out.push(head + ip.replace('LENGTH', String(len)) + body)
+    const line = head + ip.replace('LENGTH', String(len)) + body
+    // Now and then one packet passes two LOG rules (ufw's audit line, then its verdict's).
+    const copy = r()
+    if (copy < 0.04) {
+      out.push(line.replace(` kernel: ${prefix}`, ' kernel: [UFW AUDIT] '))
+      n++
+    }
+    out.push(copy < 0.02 || (copy >= 0.04 && copy < 0.05) ? line.replace(` kernel: ${prefix}`, ' kernel: [UFW ALLOW] ') : line)
   }
   return out.slice(0, o.lines)
 }
@@ -119,7 +137,7 @@ const SNORT_RULE = 'alert tcp any any -> any 8443 (msg:"TEST fwsnort rule"; clas
 export async function streamParts(): Promise<DetectorParts> {
   const engine = await compilePlan({ config: { configFile: null, psadDir: null, overrides: {} }, since: null, until: null, criteria: [], year: undefined, maxLineLength: 16384, now: STREAM_TIME.reference })
   const settings = engine.settings
-  settings.detection = { ...settings.detection, scanTimeout: 120, maxDestinations: 12, protocolScanThreshold: 3 }
+  settings.detection = { ...settings.detection, scanTimeout: 120, maxDestinations: 12, protocolScanThreshold: 3, dangerLevels: [5, 15, 40, 1500, 10000] }
   settings.filters = { ...settings.filters, fwSearchAll: true }
   const snortRules = new Map<number, SnortRuleInfo>()
   parseSnortRules(SNORT_RULE, 'test.rules', snortRules, { classes: new Map(), refs: new Map(), warn: () => {} })

@@ -60,10 +60,10 @@ export function syntheticReport(n: number, seed = 1): ReportV1 {
     const prefix = pick(PREFIXES)
     sources.push({
       ip, version: v6 ? 6 : 4, dangerLevel: dl, packets, firstSeen: iso(first), lastSeen: iso(last), scanTypes, nmapOptions,
-      destinationsTotal, destinations, signatures,
+      destinationsTotal, destinationsEstimated: false, destinations, signatures,
       os: dl >= 3 && rnd() < 0.3 ? [{ os: pick(['Linux 3.x-5.x', 'Windows 10', 'FreeBSD 13']), method: 'p0f' }] : [],
       findings: dl === 5 ? [{ kind: 'port-sweep', message: `port sweep: tcp/${lo} on ${destinationsTotal} hosts` }] : [],
-      tcpFlags: scanTypes.includes('SYN') ? { SYN: packets } : {}, chains: { INPUT: packets }, logPrefixes: { [prefix]: packets },
+      tcpFlags: scanTypes.includes('SYN') ? { SYN: packets } : {}, chains: { INPUT: packets }, logPrefixes: { [prefix]: packets }, hosts: { fw1: packets },
       ...(i < 100 ? { enrichment: { dns: `scanner-${i}.example.net`, whois: `NetRange: 198.18.0.0 - 198.19.255.255\nOrgName: Example Benchmarking Org ${i}\nCountry: NL\nabuse-mailbox: abuse@example.net` } } : {}),
     })
   }
@@ -93,6 +93,7 @@ export function syntheticReport(n: number, seed = 1): ReportV1 {
       protocols: { tcp: Math.round(packets * 0.8), udp: packets - Math.round(packets * 0.8) },
       logPrefixes: Object.fromEntries(PREFIXES.map((p, k) => [p, Math.round(packets / (k + 2))])),
       dangerLevels, sourcesSeen: n + Math.round(n / 3),
+      outbound: { packets: 12, sources: { '192.0.2.1': 12 }, destinations: { '198.51.100.53': 12 } },
     },
     sources,
     topPorts: PORTS.map((port, k) => ({ protocol: port === 53 || port === 123 || port === 161 ? 'udp' : 'tcp', port, packets: Math.round(packets / (k + 3)) })),

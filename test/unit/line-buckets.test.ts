@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
@@ -15,6 +15,7 @@ import { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { BIN, tempDir } from '../helpers/cli.js'
+import { CAPTURES } from '../helpers/golden.js'
 import { bareDetectionPlan, icmpLine, protoLine, range, tcpLine, udpLine } from '../helpers/lines.js'
 
 // Behaviours that hand-made mutations of the core once got past the suite (drop-and-ignore paths).
@@ -94,12 +95,21 @@ describe('drop-and-ignore paths', () => {
 
 const FWSNORT_RULE: SnortRuleInfo = { sid: 2003, gid: 1, rev: 1, msg: 'MS-SQL Worm propagation attempt', classtype: 'misc-attack', priority: 2, contents: [], references: [], metadata: null, action: 'alert', proto: 'udp', entry: 'rules:1' }
 
-// Every bucket of the line counter, with one line that lands in it (and nothing else).
-const BUCKETS: [string, string, Run][] = [
+// Real ufw lines (test/fixtures/captures/ufw-actions.log): one inbound packet logged `[UFW AUDIT]` and
+// then `[UFW ALLOW]`, and one the target sent itself.
+const UFW = readFileSync(path.join(CAPTURES, 'ufw-actions.log'), 'utf8').split('\n')
+const UFW_AUDIT = UFW.find((l) => l.includes('[UFW AUDIT] IN=eth0') && l.includes('DPT=80 '))!
+const UFW_ALLOW = UFW[UFW.indexOf(UFW_AUDIT) + 1]!
+const UFW_OUTBOUND = UFW.find((l) => l.includes('IN= OUT=eth0'))!
+const INCLUDE_ALLOWED: Run = { tweak: (s) => void (s.filters.includeAllowed = true) }
+
+// Every bucket of the line counter, with one line that lands in it (and nothing else); a few need
+// lines before it, which are packets.
+const BUCKETS: [string, string, Run, string[]?][] = [
   ['not-firewall', 'Nov 22 10:00:00 fw sshd[12]: Accepted publickey for root', {}],
   ['malformed', tcpLine({ dport: 80 }).replace('SRC=203.0.113.5', 'SRC=203.0.113.999'), {}],
   ['non-ip', 'Nov 22 10:00:00 fw kernel: DROP IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:06 ARP HTYPE=1 PTYPE=0x0800 OPCODE=1', {}],
-  ['ignored-prefix', tcpLine({ dport: 80, prefix: 'ACCEPT ' }), { tweak: (s) => void (s.filters.ignoreLogPrefixes = /^ACCEPT/) }],
+  ['ignored-prefix', tcpLine({ dport: 80, prefix: 'DROP INVALID ' }), { tweak: (s) => void (s.filters.ignoreLogPrefixes = /^DROP INVALID/) }],
   ['ignored-interface', tcpLine({ dport: 80 }), { tweak: (s) => void (s.filters.ignoreInterfaces = ['eth0']) }],
   ['fw-msg-search', tcpLine({ dport: 80, prefix: 'REJECT ' }), { tweak: (s) => void Object.assign(s.filters, { fwSearchAll: false, fwMsgSearch: ['DROP'] }) }],
   ['ipv6-disabled', tcpLine({ dport: 80, src: '2001:db8::5', dst: '2001:db8::1' }).replace(/LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=\d+/, 'LEN=64 TC=0 HOPLIMIT=50 FLOWLBL=0'), { tweak: (s) => void (s.filters.ipv6 = false) }],
@@ -113,22 +123,28 @@ const BUCKETS: [string, string, Run][] = [
   ['signature-dl0', tcpLine({ dport: 1433 }), { signatures: SQL_PROBE.replace('psad_dl:2', 'psad_dl:0') }],
   ['snort-rule-dl0', udpLine({ dport: 1434 }).replace('DROP ', '[1] SID2003 '), { lists: { snortRules: new Map([[2003, FWSNORT_RULE]]), snortRuleDl: parseSnortRuleDl('2003 0\n', 'snort_rule_dl') } }],
   ['auto-dl-ignore', icmpLine({ type: 8, code: 0 }), { lists: { autoDl: parseAutoDl('203.0.113.0/24 0;\n', 'auto_dl') } }],
+  ['allowed', UFW_ALLOW, {}],
+  ['audit', UFW_AUDIT, {}],
+  ['outbound', UFW_OUTBOUND, {}],
+  ['duplicate', UFW_ALLOW, INCLUDE_ALLOWED, [UFW_AUDIT]],
   ['packet', protoLine({ proto: 47 }), {}],
 ]
 
 describe('every line lands in exactly one bucket', () => {
-  test.each(BUCKETS)('%s', (bucket, line, run) => {
-    const r = report([line], run)
-    expect(r.summary.linesRead).toBe(1)
+  test.each(BUCKETS)('%s', (bucket, line, run, before = []) => {
+    const r = report([...before, line], run)
+    expect(r.summary.linesRead).toBe(before.length + 1)
     if (bucket === 'packet') {
       expect(r.summary).toMatchObject({ packets: 1, skipped: {} })
       return
     }
-    expect(r.summary.packets).toBe(0)
+    expect(r.summary.packets).toBe(before.length)
     expect(r.summary.skipped).toEqual({ [bucket]: 1 })
-    // The same line without the setting that drops it is a packet (except lines that are never packets).
-    const keep = bucket === 'conntrack-leftover' ? { tweak: (s: Settings) => void (s.detection = { ...s.detection, conntrack: 'keep' as const }) } : {}
-    if (!['not-firewall', 'malformed', 'non-ip'].includes(bucket)) expect(report([line], keep).summary.packets).toBe(1)
+    // The same line without the setting (or the lines) that drop it is a packet (except lines that are never packets).
+    const keep = bucket === 'conntrack-leftover'
+      ? { tweak: (s: Settings) => void (s.detection = { ...s.detection, conntrack: 'keep' as const }) }
+      : ['allowed', 'audit', 'duplicate'].includes(bucket) ? INCLUDE_ALLOWED : {}
+    if (!['not-firewall', 'malformed', 'non-ip', 'outbound'].includes(bucket)) expect(report([line], keep).summary.packets).toBe(1)
   })
 
   test('too-long is counted by the line splitter without parsing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { analyzeLines, dlOf, icmpLine, protoLine, range, tcpLine, udpLine } from '../helpers/lines.js'
+import type { Settings } from '../../src/config/settings.js'
 
 // The boundaries of psad's danger-level model (docs/psad-model.md §2), as psad 2.4.6 computes them.
 describe('danger-level boundaries (psad §2.3)', () => {
@@ -43,8 +44,11 @@ describe('danger-level boundaries (psad §2.3)', () => {
     // 200 packets to one port of host A (no scan on its own), then 1 SYN to 9 more hosts: D = 10.
     const flood = range(200).map(() => tcpLine({ dport: 80, dst: '10.0.0.1' }))
     const sweep = range(9).map((h) => tcpLine({ dport: 80, dst: `10.0.1.${h + 1}` }))
-    expect(dlOf(analyzeLines(flood))).toBe(0)
-    expect(dlOf(analyzeLines([...flood, ...sweep]))).toBe(3)
+    const psad = (s: Settings): void => void (s.detection = { ...s.detection, floodScoring: false })
+    expect(dlOf(analyzeLines(flood, psad))).toBe(0)
+    expect(dlOf(analyzeLines([...flood, ...sweep], psad))).toBe(3)
+    // portsleuth's flood scoring (docs/psad-model.md §8) gives the flood its own DL 3.
+    expect(dlOf(analyzeLines(flood))).toBe(3)
   })
   test('thresholds are configurable', () => {
     const lines = range(5, 2000).map((p) => tcpLine({ dport: p }))
@@ -90,12 +94,16 @@ describe('time windows (SCAN_TIMEOUT on event time)', () => {
 })
 
 describe('bounded state per source', () => {
-  test('destinations beyond the first 4,096 are counted, not itemised, and reported as a finding', () => {
+  test('destinations beyond the first 4,096 are counted exactly, not itemised, and reported as a finding', () => {
     const lines = range(4100).map((h) => tcpLine({ dport: 1083, dst: `10.${(h >> 8) & 255}.${h & 255}.1` }))
+    // The last four destinations again: packets, but no new destinations.
+    lines.push(...range(4).map((h) => tcpLine({ dport: 1083, dst: `10.16.${h}.1` })))
     const s = analyzeLines(lines).sources[0]!
-    expect(s.packets).toBe(4100)
-    expect(s.destinationsTotal).toBe(4096)
+    expect(s.packets).toBe(4104)
+    expect(s.destinations).toHaveLength(4096)
+    expect(s.destinationsTotal).toBe(4100)
+    expect(s.destinationsEstimated).toBe(false)
     expect(s.dangerLevel).toBe(5)
-    expect(s.findings).toContainEqual({ kind: 'untracked-destinations', message: '4 packets to destinations beyond the first 4096 were counted but not itemised' })
+    expect(s.findings).toContainEqual({ kind: 'untracked-destinations', message: '8 packets to 4 more destinations beyond the first 4096 were counted but not itemised' })
   })
 })

@@ -13,6 +13,7 @@ import {
 import { compileOsDatabase } from '../../src/detect/os/index.js'
 import { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import type { SourceState } from '../../src/detect/state.js'
+import { DestinationCount } from '../../src/detect/destination-count.js'
 import { Tally } from '../../src/detect/tally.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
 import { CAPTURES } from '../helpers/golden.js'
@@ -29,6 +30,7 @@ beforeAll(async () => {
 // Tallies keep the last key they counted as a cache, which a restored tally starts without.
 function plain(x: unknown): unknown {
   if (x instanceof Tally) return { tally: x.data() }
+  if (x instanceof DestinationCount) return { destinations: x.save() }
   if (x instanceof Map) return { map: [...x].map(([k, v]) => [k, plain(v)]) }
   if (x instanceof Set) return { set: [...x] }
   if (Array.isArray(x)) return x.map(plain)
@@ -58,21 +60,26 @@ function coverage(a: Detector): Set<string> {
     if (typeof s.key === 'string') seen.add('ipv6')
     const r = s.rare
     if (r === null) return
-    for (const f of ['tcpFlags', 'prefixes', 'invalidIcmp', 'autoDl'] as const) if (r[f] !== null) seen.add(f)
+    for (const f of ['tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl', 'untrackedDestinations'] as const) if (r[f] !== null) seen.add(f)
     if (r.signatures?.some((h) => h.sig.key.startsWith('fwsnort:'))) seen.add('fwsnort hit')
     if (r.signatures?.some((h) => !h.sig.key.startsWith('fwsnort:'))) seen.add('signature hit')
     if (r.reputation.length > 0) seen.add('reputation')
-    for (const f of ['untrackedPackets', 'mirai', 'topera', 'outputPackets'] as const) if (r[f] > 0) seen.add(f)
+    for (const f of ['untrackedPackets', 'mirai', 'topera'] as const) if (r[f] > 0) seen.add(f)
     if (r.protocolScan) seen.add('protocolScan')
+    if (r.flood !== null) seen.add('flood')
   })
   if (a.malformed.length > 0) seen.add('malformed')
+  if (a.engine.totals.outbound.packets > 0) seen.add('outbound')
+  if ((a.skipped.get('duplicate') ?? 0) > 0) seen.add('duplicate')
+  if ((a.skipped.get('audit') ?? 0) > 0 && (a.skipped.get('allowed') ?? 0) > 0) seen.add('audit and allowed')
   if (a.engine.totals.timeline.size > 1) seen.add('timeline')
   return seen
 }
 
 const EVERY_KIND = [
-  'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'invalidIcmp', 'autoDl',
-  'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'outputPackets', 'protocolScan', 'malformed', 'timeline',
+  'pairIndex', 'otherProtos', 'closed window', 'p0f verdict', 'posf', 'ipv6', 'tcpFlags', 'prefixes', 'hosts', 'invalidIcmp', 'autoDl',
+  'untrackedDestinations', 'fwsnort hit', 'signature hit', 'reputation', 'untrackedPackets', 'mirai', 'topera', 'protocolScan', 'malformed', 'timeline',
+  'outbound', 'duplicate', 'audit and allowed', 'flood',
 ]
 
 describe('a restored analyzer continues exactly as the saved one', () => {
@@ -201,7 +208,7 @@ describe('damaged records fail with StateError', () => {
   test.each([
     ['not a list', { a: 1 }],
     ['too short', [1, 2, 3]],
-    ['a string for a number', ['5', ...Array.from({ length: 18 }, () => 0)]],
+    ['a string for a number', ['5', ...Array.from({ length: SOURCE_NUMBERS.length + 4 }, () => 0)]],
   ])('%s', (_, rec) => {
     const a = detectorOf(parts)
     expect(() => decodeSource(1, rec, a.engine)).toThrow(StateError)
@@ -216,7 +223,8 @@ describe('damaged records fail with StateError', () => {
       (s: any) => (s.ports[0] = [6, 70000, 1]),
       (s: any) => (s.timeline[0][1] = [1, 2]),
       (s: any) => (s.sources[0][0] = 'not-an-address'),
-      (s: any) => (s.sources[0][1][16] = 'pairs'),
+      (s: any) => (s.sources[0][1][SOURCE_NUMBERS.length + 1] = 'pairs'),
+      (s: any) => (s.sources[0][1][SOURCE_NUMBERS.length + 4] = 7),
       (s: any) => (s.counters.skipped = [[1, 'x']]),
     ]) {
       const copy = structuredClone(snap)

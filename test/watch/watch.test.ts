@@ -56,7 +56,7 @@ describe('watch', () => {
     appendFileSync(ws.log, syns('203.0.113.7', 1000, 1004))
     const first = await w.event((e) => e.type === 'alert', 'the first alert')
     expect(Date.now() - t0).toBeLessThan(1000)
-    expect(first).toMatchObject({ ip: '203.0.113.7', dangerLevel: 1, previousDangerLevel: 0, scanTypes: ['SYN'] })
+    expect(first).toMatchObject({ ip: '203.0.113.7', dangerLevel: 1, previousDangerLevel: 0, scanTypes: ['SYN'], hosts: ['fw'] })
     appendFileSync(ws.log, syns('203.0.113.7', 1005, 1020))
     const rise = await w.event((e) => e.type === 'alert' && e.dangerLevel === 2, 'the rise to DL 2')
     expect(rise.previousDangerLevel).toBe(1)

@@ -1,5 +1,6 @@
 import type { Detector, MalformedSample } from '../detector.js'
 import { MAX_LABELS, type EngineState, type Totals } from '../engine.js'
+import { RECENT_NUMBERS, type RecentEntry } from '../recent-packets.js'
 import { Tally } from '../tally.js'
 import { bool, corrupt, list, num, nums, obj, str, timeIn, timeOut } from './check.js'
 
@@ -14,7 +15,7 @@ export const ENGINE_NOT_SAVED = [
   'settings', 'signatures', 'os', 'lists', 'onEvent', 'hits', 'autoDlCache', 'lastMinute', 'lastRow', 'tracker',
 ] as const satisfies readonly (keyof EngineState)[]
 export const TOTALS_SAVED = [
-  'packets', 'firstSeen', 'lastSeen', 'hosts', 'protocols', 'prefixes', 'tcpOptionsSeen', 'tcpOptionsUndecodable', 'ports', 'timeline',
+  'packets', 'firstSeen', 'lastSeen', 'hosts', 'protocols', 'prefixes', 'tcpOptionsSeen', 'tcpOptionsUndecodable', 'ports', 'timeline', 'outbound',
 ] as const satisfies readonly (keyof Totals)[]
 
 type Unlisted<T, L> = Exclude<keyof T, L>
@@ -36,6 +37,7 @@ export interface RunRecord {
   protocols: [number, number][]
   tcpOptionsSeen: boolean
   tcpOptionsUndecodable: number
+  outbound: { packets: number; sources: [string, number, number][]; destinations: [string, number, number][] }
 }
 
 /** The Detector's line counters (JSON-able). */
@@ -43,6 +45,8 @@ export interface CountersRecord {
   linesRead: number
   skipped: [string, number][]
   malformed: [string, string, number][]
+  /** The recent-packets table (duplicate lines), oldest first: [time | null, host, prefix, ipv6, srcNum, dstNum, src, dst, ...RECENT_NUMBERS, inIf, outIf, scored]. */
+  recent: unknown[][]
 }
 
 const tallyData = (t: Tally<string>): [string, number, number][] => t.data().map((e) => [e.key, e.n, e.first])
@@ -71,6 +75,7 @@ export function encodeRun(engine: EngineState): RunRecord {
     protocols,
     tcpOptionsSeen: t.tcpOptionsSeen,
     tcpOptionsUndecodable: t.tcpOptionsUndecodable,
+    outbound: { packets: t.outbound.packets, sources: tallyData(t.outbound.sources), destinations: tallyData(t.outbound.destinations) },
   }
 }
 
@@ -94,6 +99,8 @@ export function decodeRun(v: unknown, engine: EngineState): void {
   }
   t.tcpOptionsSeen = bool(r.tcpOptionsSeen, 'totals', 'tcpOptionsSeen')
   t.tcpOptionsUndecodable = num(r.tcpOptionsUndecodable, 'totals', 'tcpOptionsUndecodable')
+  const o = obj(r.outbound, 'totals', 'outbound')
+  t.outbound = { packets: num(o.packets, 'totals', 'outbound packets'), sources: tallyIn(o.sources, 'outbound sources'), destinations: tallyIn(o.destinations, 'outbound destinations') }
 }
 
 /** Port counter tables by the IP protocol number saved with each entry. */
@@ -128,7 +135,25 @@ export function timelineRow(v: unknown, minute: number): number[] {
 
 /** Returns the saved form of the Detector's line counters. */
 export function encodeCounters(a: Detector): CountersRecord {
-  return { linesRead: a.linesRead, skipped: [...a.skipped], malformed: a.malformed.map((m) => [m.where, m.error, m.ordinal]) }
+  const recent = a.recent.entries().map((e) => [
+    timeOut(e.time), e.host, e.prefix, e.ipv6, e.srcNum, e.dstNum, e.src, e.dst, ...RECENT_NUMBERS.map((f) => e[f]), e.inIf, e.outIf, e.scored,
+  ])
+  return { linesRead: a.linesRead, skipped: [...a.skipped], malformed: a.malformed.map((m) => [m.where, m.error, m.ordinal]), recent }
+}
+
+function recentIn(v: unknown): RecentEntry {
+  const where = 'counters recent'
+  const r = list(v, where, 'a packet', 11 + RECENT_NUMBERS.length)
+  const e: Record<string, unknown> = {
+    time: timeIn(r[0], where, 'time'), host: str(r[1], where, 'host'), prefix: str(r[2], where, 'prefix'), ipv6: bool(r[3], where, 'ipv6'),
+    srcNum: num(r[4], where, 'srcNum'), dstNum: num(r[5], where, 'dstNum'), src: str(r[6], where, 'src'), dst: str(r[7], where, 'dst'),
+  }
+  RECENT_NUMBERS.forEach((f, i) => (e[f] = num(r[8 + i], where, f)))
+  const at = 8 + RECENT_NUMBERS.length
+  e.inIf = str(r[at], where, 'inIf')
+  e.outIf = str(r[at + 1], where, 'outIf')
+  e.scored = bool(r[at + 2], where, 'scored')
+  return e as unknown as RecentEntry
 }
 
 /** Puts saved line counters into a fresh Detector; throws StateError when the record is malformed. */
@@ -146,4 +171,5 @@ export function decodeCounters(v: unknown, a: Detector): void {
     const m: MalformedSample = { where: str(where, 'counters', 'where'), error: str(error, 'counters', 'error'), ordinal: num(ordinal, 'counters', 'ordinal') }
     a.malformed.push(m)
   }
+  a.recent.restore(list(r.recent, 'counters', 'recent').map(recentIn))
 }

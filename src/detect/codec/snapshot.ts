@@ -8,9 +8,10 @@ import { decodeSource, encodeSource, keyFromText, type SourceRecord } from './so
 // piece (for tests, and for tools that move state around).
 
 /** Detector fields: the saved ones, and those rebuilt from the configuration. */
-export const DETECTOR_SAVED = ['engine', 'linesRead', 'skipped', 'malformed'] as const
+export const DETECTOR_SAVED = ['engine', 'linesRead', 'skipped', 'malformed', 'recent'] as const
 // lineBuf, lineStart, lineEnd: the line being processed (for the events it raises), gone after it.
-export const DETECTOR_NOT_SAVED = ['parser', 'filter', 'sink', 'scratch', 'lineBuf', 'lineStart', 'lineEnd'] as const
+// includeAllowed and actions: the configuration and a cache of what it makes of each prefix.
+export const DETECTOR_NOT_SAVED = ['parser', 'filter', 'sink', 'scratch', 'lineBuf', 'lineStart', 'lineEnd', 'includeAllowed', 'actions'] as const
 
 export interface Snapshot {
   run: RunRecord

@@ -2,6 +2,7 @@ import { parseIPv4 } from '../../parse/address.js'
 import { INLINE_PAIRS, MAX_SOURCE_LABELS, type EngineState } from '../engine.js'
 import { keyText, newPair, newSource, pastList, rareOf, type AddressKey, type PairState, type SourceRare, type SourceState } from '../state.js'
 import { Tally, type TallyEntry } from '../tally.js'
+import { DestinationCount } from '../destination-count.js'
 import { corrupt, list, num, nums, obj, readNumbers, str } from './check.js'
 import { decodeOs, encodeOs } from './os.js'
 import { decodeHits, encodeHits } from './signature-hits.js'
@@ -10,26 +11,26 @@ import { decodeHits, encodeHits } from './signature-hits.js'
 // of SourceState, PairState and SourceRare: a field the engine gains must be added to one of them, or
 // the type check (`Unlisted`) and the codec test fail. Numbers go positionally, in list order.
 //
-// A record:  [...SOURCE_NUMBERS, prefix, [pair, …], os | null, rare | null]
+// A record:  [...SOURCE_NUMBERS, prefix, [pair, …], os | null, rare | null, host]
 // A pair:    [dst, ...PAIR_NUMBERS, otherProtos | null, wOtherProtos | null]
 
 export const SOURCE_NUMBERS = [
   'dl', 'packets', 'firstSeen', 'lastSeen', 'live', 'oldestLive', 'flags0', 'flags0Packets', 'udpPackets',
-  'rawSyns', 'stackSyns', 'synsWithoutOptions', 'inputPackets', 'forwardPackets', 'prefixPackets',
+  'rawSyns', 'stackSyns', 'synsWithoutOptions', 'inputPackets', 'forwardPackets', 'prefixPackets', 'hostPackets',
 ] as const satisfies readonly (keyof SourceState)[]
 /** Fields written otherwise: the key is the record's name; `epoch` is save bookkeeping, not state. */
-export const SOURCE_OTHER = ['key', 'prefix', 'pairs', 'os', 'rare', 'epoch'] as const satisfies readonly (keyof SourceState)[]
+export const SOURCE_OTHER = ['key', 'prefix', 'pairs', 'os', 'rare', 'host', 'epoch'] as const satisfies readonly (keyof SourceState)[]
 
 export const PAIR_NUMBERS = [
   'packets', 'firstSeen', 'lastSeen', 'tcpLo', 'tcpHi', 'udpLo', 'udpHi', 'uliteLo', 'uliteHi', 'protoBits',
-  'wPackets', 'wLast', 'wLo', 'wHi', 'wProtoBits', 'syn23',
+  'wPackets', 'wFirst', 'wLast', 'wLo', 'wHi', 'wProtoBits', 'syn23',
 ] as const satisfies readonly (keyof PairState)[]
 export const PAIR_OTHER = ['dst', 'otherProtos', 'wOtherProtos'] as const satisfies readonly (keyof PairState)[]
 
-export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera', 'outputPackets'] as const satisfies readonly (keyof SourceRare)[]
+export const RARE_NUMBERS = ['untrackedPackets', 'mirai', 'topera'] as const satisfies readonly (keyof SourceRare)[]
 /** `pairIndex` is rebuilt from the pairs (the engine keeps one exactly when there are more than INLINE_PAIRS). */
 export const RARE_OTHER = [
-  'protocolScan', 'sweep', 'tcpFlags', 'prefixes', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
+  'protocolScan', 'sweep', 'flood', 'untrackedDestinations', 'tcpFlags', 'prefixes', 'hosts', 'signatures', 'invalidIcmp', 'autoDl', 'reputation', 'pairIndex', 'pastDestinations',
 ] as const satisfies readonly (keyof SourceRare)[]
 
 type Unlisted<T, L> = Exclude<keyof T, L>
@@ -97,11 +98,13 @@ function encodeRare(r: SourceRare): Record<string, unknown> {
     untrackedPackets: r.untrackedPackets,
     mirai: r.mirai,
     topera: r.topera,
-    outputPackets: r.outputPackets,
     protocolScan: r.protocolScan,
     sweep: r.sweep,
+    untrackedDestinations: r.untrackedDestinations === null ? null : r.untrackedDestinations.save(),
+    flood: r.flood === null ? null : [r.flood.dst, r.flood.port, r.flood.protoBits, r.flood.packets, r.flood.first, r.flood.last],
     tcpFlags: tallyOut(r.tcpFlags),
     prefixes: tallyOut(r.prefixes),
+    hosts: tallyOut(r.hosts),
     signatures: r.signatures === null ? null : encodeHits(r.signatures),
     invalidIcmp: r.invalidIcmp === null ? null : [...r.invalidIcmp].map(([k, i]) => [k, i.v6, i.type, i.code, i.kind, i.count]),
     autoDl: r.autoDl === null ? null : [...r.autoDl],
@@ -117,8 +120,18 @@ function decodeRare(src: SourceState, v: unknown, engine: EngineState, where: st
   if (typeof o.protocolScan !== 'boolean' || typeof o.sweep !== 'boolean') corrupt(where, 'protocolScan or sweep is not true or false')
   r.protocolScan = o.protocolScan
   r.sweep = o.sweep
+  if (o.untrackedDestinations === null) r.untrackedDestinations = null
+  else if ((r.untrackedDestinations = DestinationCount.restore(o.untrackedDestinations)) === null) corrupt(where, 'untrackedDestinations is malformed')
+  if (o.flood === null) r.flood = null
+  else {
+    const [dst, ...n] = list(o.flood, where, 'flood', 6)
+    if (typeof dst !== 'number' && typeof dst !== 'string') corrupt(where, 'the flood destination is neither IPv4 nor IPv6')
+    const [port, protoBits, packets, first, last] = n.map((x) => num(x, where, 'flood'))
+    r.flood = { dst, port: port!, protoBits: protoBits!, packets: packets!, first: first!, last: last! }
+  }
   r.tcpFlags = tallyIn(o.tcpFlags, 256, 0, where, 'tcpFlags', isNumber)
   r.prefixes = tallyIn(o.prefixes, MAX_SOURCE_LABELS, 'other', where, 'prefixes', isString)
+  r.hosts = tallyIn(o.hosts, MAX_SOURCE_LABELS, 'other', where, 'hosts', isString)
   r.signatures = o.signatures === null ? null : decodeHits(o.signatures, engine, where)
   r.invalidIcmp = o.invalidIcmp === null ? null : new Map(list(o.invalidIcmp, where, 'invalidIcmp').map((e) => {
     const [k, v6, type, code, kind, count] = list(e, where, 'invalidIcmp', 6)
@@ -141,7 +154,7 @@ function decodeRare(src: SourceState, v: unknown, engine: EngineState, where: st
 export function encodeSource(src: SourceState, engine: EngineState): SourceRecord {
   const out: unknown[] = []
   for (const f of SOURCE_NUMBERS) out.push(src[f])
-  out.push(src.prefix, src.pairs.map(encodePair), src.os === null ? null : encodeOs(src.os, engine.os), src.rare === null ? null : encodeRare(src.rare))
+  out.push(src.prefix, src.pairs.map(encodePair), src.os === null ? null : encodeOs(src.os, engine.os), src.rare === null ? null : encodeRare(src.rare), src.host)
   return out
 }
 
@@ -151,7 +164,7 @@ export function encodeSource(src: SourceState, engine: EngineState): SourceRecor
  */
 export function decodeSource(key: AddressKey, rec: unknown, engine: EngineState): SourceState {
   const where = `source ${keyText(key)}`
-  const r = list(rec, where, 'the record', SOURCE_NUMBERS.length + 4)
+  const r = list(rec, where, 'the record', SOURCE_NUMBERS.length + 5)
   const src = newSource(key, 0)
   readNumbers(src, SOURCE_NUMBERS, r, 0, where)
   const at = SOURCE_NUMBERS.length
@@ -160,6 +173,7 @@ export function decodeSource(key: AddressKey, rec: unknown, engine: EngineState)
   if (pairs.length > 0) src.pairs = pairs.map((p) => decodePair(p, where))
   src.os = r[at + 2] === null ? null : decodeOs(r[at + 2], engine.os, where)
   if (r[at + 3] !== null) decodeRare(src, r[at + 3], engine, where)
+  src.host = str(r[at + 4], where, 'host')
   return src
 }
 
