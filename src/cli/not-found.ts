@@ -33,7 +33,11 @@ const hook: Hook.CommandNotFound = async function (opts) {
         throw new UsageError(message, hint)
       },
     }
-    return notFound.call(ours, opts)
+    // The plugin picks its own "closest" from the whole id (arguments included: `analyse:kern.log`
+    // was closer to `alert:test` than to `analyze`); it is given our suggestion and the arguments.
+    if (suggestion === null) throw new UsageError(message, hint)
+    const argv = opts.argv !== undefined && opts.argv.length > 0 ? opts.argv : parts.slice(typed.length)
+    return notFound.call(ours, { ...opts, id: suggestion, argv })
   }
   throw new UsageError(message, hint)
 }
