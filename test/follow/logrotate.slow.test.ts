@@ -5,7 +5,8 @@ import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { Follower } from '../../src/sources/follow/follower.js'
 import { tempDir } from '../helpers/cli.js'
-import { Collector, expectExactly, SeqWriter, sleep, until } from '../helpers/follow.js'
+import { pausableClock } from '../helpers/clock.js'
+import { Collector, expectExactly, Gate, hasLines, SeqWriter, sleep, until } from '../helpers/follow.js'
 
 // A real logrotate (config and state file in a temporary directory, forced with -f) rotates a log
 // that a writer keeps appending to, with `create` and with `copytruncate`, compressing with
@@ -19,6 +20,7 @@ let cleanup: () => void
 let file: string
 let timer: NodeJS.Timeout | null = null
 const running: Follower[] = []
+const gates: Gate[] = []
 
 beforeEach(() => {
   ;({ dir, cleanup } = tempDir())
@@ -28,6 +30,7 @@ beforeEach(() => {
 afterEach(async () => {
   if (timer !== null) clearInterval(timer)
   timer = null
+  for (const g of gates.splice(0)) g.open()
   for (const f of running.splice(0)) await f.stop()
   cleanup()
 })
@@ -47,7 +50,10 @@ describe.skipIf(!hasLogrotate)('real logrotate', () => {
     const flag = path.join(dir, 'reopen')
     const conf = config('create', flag)
     const c = new Collector()
-    const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, rotateGraceMs: 500 }, c.consumer)
+    // Time stands still for the follower from the rotation until the writer reopened, so that a
+    // slow machine cannot make the renamed file look idle for the grace period meanwhile.
+    const clock = pausableClock()
+    const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, rotateGraceMs: 500, clock }, c.consumer)
     running.push(f)
     await f.start()
     const w = new SeqWriter(file, true)
@@ -60,7 +66,10 @@ describe.skipIf(!hasLogrotate)('real logrotate', () => {
     }, 5)
     for (let i = 0; i < 4; i++) {
       await sleep(400)
+      clock.pause()
       await logrotate(conf) // the writer goes on meanwhile
+      await until(() => !existsSync(flag), 'the writer to reopen the log')
+      clock.resume()
     }
     await sleep(300)
     clearInterval(timer)
@@ -77,11 +86,13 @@ describe.skipIf(!hasLogrotate)('real logrotate', () => {
   test('copytruncate: the rest of the file is read from the copy (the writer pauses for the copy-to-truncate window)', async () => {
     const conf = config('copytruncate', path.join(dir, 'unused'))
     const c = new Collector()
-    // A slow consumer in small chunks lags behind, so logrotate copies lines that were not read yet.
-    const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, chunkBytes: 4096 }, async (d) => {
-      c.consumer(d)
-      await sleep(2)
-    })
+    // The consumer holds a delivery while a burst is written and logrotate runs, so logrotate
+    // copies lines that were not read yet. The follower reads them from the copy before the next
+    // rotation: one more would compress that copy (delaycompress), and compressed files are not
+    // followed.
+    const gate = new Gate(c)
+    gates.push(gate)
+    const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, chunkBytes: 4096 }, gate.consumer)
     running.push(f)
     await f.start()
     const w = new SeqWriter(file)
@@ -90,8 +101,13 @@ describe.skipIf(!hasLogrotate)('real logrotate', () => {
       await sleep(300)
       clearInterval(timer)
       timer = null
-      w.write(3000)
+      const held = gate.hold(hasLines, 'a delivery to hold')
+      w.write(3)
+      await held
+      const last = w.write(3000)
       await logrotate(conf)
+      gate.release()
+      await until(() => c.seqs().includes(last), `seq ${last}`, 60_000)
     }
     const last = w.write(10)
     await until(() => c.seqs().includes(last), `seq ${last}`, 60_000)

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { appendFileSync, chmodSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -29,6 +29,7 @@ afterEach(async () => {
   }
   child = null
   delete process.env.STANDIN_RECORDS
+  delete process.env.STANDIN_ARGS
   cleanup()
 })
 
@@ -46,6 +47,7 @@ describe('several inputs', () => {
     writeFileSync(records, '')
     spawnSync('mkfifo', [fifo])
     process.env.STANDIN_RECORDS = records
+    process.env.STANDIN_ARGS = path.join(dir, 'args.jsonl')
     const c = new Collector()
     const f = new Follower(
       [{ kind: 'file', path: a }, { kind: 'file', path: b }, { kind: 'fifo', path: fifo }, { kind: 'journal' }],
@@ -57,7 +59,7 @@ describe('several inputs', () => {
     await f.start()
     appendFileSync(a, 'a1\n')
     spawn('sh', ['-c', 'printf "f1\\n" > "$1"', 'sh', fifo])
-    await sleep(300) // the stand-in starts at the end of the records
+    await until(() => existsSync(process.env.STANDIN_ARGS!), 'the stand-in to start (at the end of the records)')
     appendFileSync(records, `${JSON.stringify({ __CURSOR: 'c1', __REALTIME_TIMESTAMP: '1795000000000000', _HOSTNAME: 'fw', MESSAGE: 'j1' })}\n`)
     await until(() => c.text(a) === 'a1\n' && c.text(fifo) === 'f1\n' && c.text('journalctl -k').endsWith(' fw kernel: j1\n'), 'the three inputs')
     await sleep(300)

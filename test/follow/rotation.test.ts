@@ -1,37 +1,51 @@
-import { copyFileSync, existsSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type { FileCheckpoint } from '../../src/sources/follow/checkpoint.js'
 import { Follower, type FollowOptions } from '../../src/sources/follow/follower.js'
 import { tempDir } from '../helpers/cli.js'
-import { Collector, expectExactly, SeqWriter, seqLine, sleep, until } from '../helpers/follow.js'
+import { pausableClock } from '../helpers/clock.js'
+import { Collector, expectExactly, Gate, hasLines, inodeOf, SeqWriter, seqLine, sleep, until } from '../helpers/follow.js'
 
 // A writer appends numbered lines while the test rotates the log the ways logrotate and people do;
 // the consumer must see every number exactly once, in order. Rotations happen right after a burst
 // is written, before the follower had a chance to read it, so the rest of the old file matters.
+// Where that must be so whatever the speed of the machine, the consumer holds a delivery (Gate)
+// while the log is written and rotated: the follower reads nothing meanwhile.
 
 let dir: string
 let cleanup: () => void
 let file: string
 const running: Follower[] = []
+const gates: Gate[] = []
 
 beforeEach(() => {
   ;({ dir, cleanup } = tempDir())
   file = path.join(dir, 'kern.log')
 })
 afterEach(async () => {
+  for (const g of gates.splice(0)) g.open()
   for (const f of running.splice(0)) await f.stop()
   cleanup()
 })
 
 async function follow(opts: FollowOptions = {}): Promise<Collector> {
+  return (await followGated(opts)).c
+}
+
+/** Follows `file` through a Gate, so that the test can hold a delivery. */
+async function followGated(opts: FollowOptions = {}): Promise<{ c: Collector; gate: Gate }> {
   if (!existsSync(file)) writeFileSync(file, '')
   const c = new Collector()
-  const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, pollMs: 100, rotateGraceMs: 300, ...opts }, c.consumer)
+  const gate = new Gate(c)
+  gates.push(gate)
+  const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, pollMs: 100, rotateGraceMs: 300, ...opts }, gate.consumer)
   running.push(f)
   await f.start()
   await until(() => c.deliveries.length > 0, 'the first checkpoint')
-  return c
+  return { c, gate }
 }
+
 
 /** logrotate's rename scheme: kern.log.N → kern.log.N+1, kern.log → kern.log.1. */
 function shift(): void {
@@ -71,59 +85,75 @@ describe('rotation while following: every line once', () => {
   test('rename + create, writer still writing to the old file until it reopens (rsyslog before its HUP)', async () => {
     const w = new SeqWriter(file, true)
     w.write(1)
-    const c = await follow()
+    // Time stands still for the follower while the writer still writes to the renamed file, so
+    // that a slow machine cannot make it look idle for the grace period.
+    const clock = pausableClock()
+    const c = await follow({ clock })
     for (let round = 0; round < 2; round++) {
       await writeAWhile(w, 10)
+      clock.pause()
       shift()
       writeFileSync(file, '')
       await writeAWhile(w, 20) // lands in the renamed file
       w.reopen()
+      clock.resume()
     }
     await finish(c, w, 2) // line 1 was there before the tail start
   })
 
   test('copytruncate: the lines the follower had not read yet come from the copy', async () => {
     const w = new SeqWriter(file)
-    const c = await follow()
+    const { c, gate } = await followGated()
+    const ino = statSync(file).ino
     for (let round = 0; round < 3; round++) {
       await writeAWhile(w, 10)
-      w.write(40)
+      const held = gate.hold(hasLines, 'a delivery to hold')
+      w.write(3)
+      await held
+      const first = w.next
+      const last = w.write(40)
       if (existsSync(`${file}.1`)) renameSync(`${file}.1`, `${file}.2`)
       copyFileSync(file, `${file}.1`)
       truncateSync(file, 0)
+      gate.release()
+      await until(() => c.seqs().includes(last), `seq ${last}`)
+      const fromCopies = new Set(c.seqsWhere((d) => inodeOf(d) !== ino))
+      expect(Array.from({ length: last - first + 1 }, (_, k) => first + k).filter((n) => !fromCopies.has(n))).toEqual([]) // none read from the file
     }
     await finish(c, w)
-    expect(c.logged(/truncated \(copytruncate\); reading the rest of .*kern\.log\.1/)).toBe(true)
+    expect(c.logs.filter((l) => /truncated \(copytruncate\); reading the rest of .*kern\.log\.1 from offset/.test(l.message))).toHaveLength(3)
   })
 
   test('copytruncate noticed by the first bytes when the file grew past the old offset again', async () => {
     const w = new SeqWriter(file)
-    const c = await follow()
+    const { c, gate } = await followGated()
     await writeAWhile(w, 5)
-    await until(() => c.seqs().length === w.next - 1, 'the first lines')
+    const held = gate.hold(hasLines, 'a delivery to hold')
+    w.write(3)
+    const offset = ((await held).checkpoint as FileCheckpoint).offset
     w.write(40)
     copyFileSync(file, `${file}.1`)
     truncateSync(file, 0)
-    w.write(400) // larger than the old offset before the follower looks again
+    w.write(400)
+    expect(statSync(file).size).toBeGreaterThan(offset) // only the first bytes tell
+    gate.release()
     await finish(c, w)
+    expect(c.logged(/truncated \(copytruncate\); reading the rest of .*kern\.log\.1/)).toBe(true)
   })
 
   test('copytruncate in the middle of a long read by a slow consumer, the new file growing past the old offset', async () => {
     writeFileSync(file, '')
-    const c = new Collector()
-    const slow = async (d: Parameters<typeof c.consumer>[0]): Promise<void> => {
-      c.consumer(d)
-      await sleep(5)
-    }
-    const f = new Follower([{ kind: 'file', path: file }], [], { log: c.log, pollMs: 100, rotateGraceMs: 300, chunkBytes: 2048 }, slow)
-    running.push(f)
-    await f.start()
+    const { c, gate } = await followGated({ chunkBytes: 2048 })
     const w = new SeqWriter(file)
-    w.write(2000) // about 120 KB: some 60 deliveries of 5 ms each
-    await until(() => c.seqs().length > 200, 'the read under way')
+    const held = gate.hold(() => c.seqs().length > 200, 'the read under way')
+    w.write(2000) // about 100 KB: some 50 deliveries
+    const offset = ((await held).checkpoint as FileCheckpoint).offset
+    expect(c.seqs().length).toBeLessThan(1900)
     copyFileSync(file, `${file}.1`)
     truncateSync(file, 0)
-    w.write(4000) // past the offset the read had reached
+    w.write(4000)
+    expect(statSync(file).size).toBeGreaterThan(offset)
+    gate.release()
     await finish(c, w)
     expect(c.logged(/truncated \(copytruncate\); reading the rest of/)).toBe(true)
   })
@@ -137,8 +167,7 @@ describe('rotation while following: every line once', () => {
     await writeAWhile(w, 10) // re-created by the first append
     w.write(40)
     unlinkSync(file)
-    await sleep(800) // longer than the grace period: the follower waits for the file
-    expect(c.logged(/kern\.log: no such file; waiting for it to appear/)).toBe(true)
+    await until(() => c.logged(/kern\.log: no such file; waiting for it to appear/), 'the follower to wait for the file')
     await writeAWhile(w, 5)
     await finish(c, w)
   })

@@ -41,6 +41,11 @@ export class Collector {
     return seqsOf(this.text(input))
   }
 
+  /** Every sequence number delivered in deliveries for which `pred` holds, in order. */
+  seqsWhere(pred: (d: Delivery) => boolean): number[] {
+    return seqsOf(this.deliveries.filter(pred).map((d) => d.bytes.toString('latin1')).join(''))
+  }
+
   /** The checkpoint of the last delivery from `input`. */
   checkpoint(input: string): Checkpoint | null {
     const mine = this.deliveries.filter((d) => d.input === input)
@@ -49,6 +54,60 @@ export class Collector {
 
   logged(pattern: RegExp, level?: LogLevel): boolean {
     return this.logs.some((l) => pattern.test(l.message) && (level === undefined || l.level === level))
+  }
+}
+
+/** Whether a delivery carries lines (not only a position). */
+export const hasLines = (d: Delivery): boolean => d.bytes.length > 0
+
+/** The inode of the file a delivery was read from (null for other inputs). */
+export const inodeOf = (d: Delivery): number | null => (d.checkpoint?.kind === 'file' ? d.checkpoint.ino : null)
+
+/**
+ * A consumer that records like Collector and can hold one delivery until released: while it holds
+ * one, the follower reads nothing more from that input, so a test can rotate the log at a point of
+ * the follower's work that it chose, whatever the speed of the machine.
+ */
+export class Gate {
+  private when: ((d: Delivery) => boolean) | null = null
+  private held: { d: Delivery; release: () => void } | null = null
+
+  constructor(readonly c: Collector) {}
+
+  readonly consumer: Consumer = async (d) => {
+    this.c.consumer(d)
+    if (this.when === null || !this.when(d)) return
+    this.when = null
+    await new Promise<void>((release) => (this.held = { d, release }))
+  }
+
+  /**
+   * Holds the next delivery for which `when` is true; resolves with it once the consumer holds it.
+   * Armed at once, so the call can come before the write that causes it, or before the release
+   * of the delivery held now.
+   */
+  async hold(when: (d: Delivery) => boolean, what: string): Promise<Delivery> {
+    if (this.when !== null) throw new Error('Gate: already armed')
+    const before = this.held
+    this.when = when
+    await until(() => this.held !== null && this.held !== before, what)
+    return this.held!.d
+  }
+
+  /** Lets the held delivery go. */
+  release(): void {
+    const held = this.held
+    if (held === null) throw new Error('Gate: nothing held')
+    this.held = null
+    held.release()
+  }
+
+  /** Disarms and lets go of anything held (for afterEach: a held delivery would keep stop() waiting). */
+  open(): void {
+    this.when = null
+    const held = this.held
+    this.held = null
+    held?.release()
   }
 }
 

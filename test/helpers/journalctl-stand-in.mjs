@@ -4,7 +4,8 @@
 // printed as they are, so tests can add broken ones) and follows the file for new lines.
 // It honours --after-cursor=C (starts after the record whose __CURSOR is C), --since=@SECONDS,
 // --lines=0 (from the end), --no-tail (from the start); with none of them, the last 10 records.
-// $STANDIN_ARGS: a file to which each run appends its arguments as a JSON line.
+// $STANDIN_ARGS: a file to which each run appends its arguments as a JSON line, once it has fixed
+// where it starts (so a record added after that line is there is printed, also with --lines=0).
 // $STANDIN_DIE_AFTER=N: exit with status 3 after printing N records; with $STANDIN_DIE_MARK, only
 // when that file does not exist yet (it is then created: one death); with $STANDIN_DIE_MIDLINE,
 // print the first bytes of the next record before dying.
@@ -12,7 +13,6 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 
 const env = process.env
 const args = process.argv.slice(2)
-if (env.STANDIN_ARGS) appendFileSync(env.STANDIN_ARGS, `${JSON.stringify(args)}\n`)
 const option = (name) => {
   const a = args.find((x) => x.startsWith(`--${name}=`))
   return a === undefined ? null : a.slice(name.length + 3)
@@ -41,6 +41,7 @@ else if (since !== null) {
 } else if (args.includes('--lines=0')) at = all.length
 else if (args.includes('--no-tail')) at = 0
 else at = Math.max(0, all.length - 10)
+if (env.STANDIN_ARGS) appendFileSync(env.STANDIN_ARGS, `${JSON.stringify(args)}\n`)
 
 const dieAfter = env.STANDIN_DIE_AFTER === undefined ? null : Number(env.STANDIN_DIE_AFTER)
 let printed = 0

@@ -5,9 +5,10 @@ import type { FileCheckpoint } from './checkpoint.js'
 import { countLines } from './delivery.js'
 import { DirWatch } from './dir-watch.js'
 import type { FollowContext, FollowedInput, InputState, InputStatus } from './input.js'
-import { locate, locateCopy } from './locate.js'
+import { locate } from './locate.js'
 import { OpenFile } from './open-file.js'
 import { describeError } from './problem.js'
+import { readAfterTruncation } from './truncation.js'
 import { Wake } from './wake.js'
 
 // Follows one log file by identity. Files are kept open in the order they held the path: the first
@@ -16,7 +17,7 @@ import { Wake } from './wake.js'
 // before the first file is finished loses nothing. A file no longer at the path is read until it
 // has been idle for a grace period (writers may append for a moment), then the next from offset 0.
 // When the file shrank or its first bytes changed (copytruncate), the unread rest is taken from
-// the rotated copy, then the file is read again from 0.
+// the rotated copy (then from any copies rotated after it), then the file is read again from 0.
 
 type Identity = { dev: number; ino: number } | null | 'unknown'
 
@@ -105,7 +106,7 @@ export class FileInput implements FollowedInput {
     const file = this.queue[0]!
     if (this.queue.length === 1 && here !== null) {
       do {
-        if (file.stale || (await file.replaced())) await this.truncated(file)
+        if (file.stale) await readAfterTruncation(file, { name: this.name, path: this.path, ctx: this.ctx, send: (f, b) => this.send(f, b) })
         await this.read(file)
       } while (file.stale && !this.ctx.stopped())
       return
@@ -182,24 +183,6 @@ export class FileInput implements FollowedInput {
     this.state = 'following'
     this.reason = reason
     this.backoff.reset()
-    await this.send(file, Buffer.alloc(0))
-  }
-
-  /** The file was truncated in place: the rest of what it held is in logrotate's copy, if anywhere. */
-  private async truncated(file: OpenFile): Promise<void> {
-    const cp = file.checkpoint(this.path)
-    const copy = await locateCopy(cp)
-    if (copy === null) this.ctx.log('warn', `${this.name}: truncated at offset ${cp.offset} and no rotated copy holds more; reading it again from the start`)
-    else {
-      this.ctx.log('info', `${this.name}: truncated (copytruncate); reading the rest of ${copy.name} from offset ${cp.offset} first`)
-      try {
-        await copy.finish(this.ctx.chunkBytes, (b) => this.send(copy, b), () => this.ctx.stopped())
-      } finally {
-        await copy.close()
-      }
-      if (this.ctx.stopped()) return
-    }
-    await file.rewind()
     await this.send(file, Buffer.alloc(0))
   }
 

@@ -2,10 +2,11 @@ import type { FileCheckpoint } from './checkpoint.js'
 import { OpenFile } from './open-file.js'
 import { rotatedSiblings } from './siblings.js'
 
-// Finding the file a checkpoint names after a restart or a copytruncate: the file at the path if it
-// still is that file, else a rotated sibling (renamed: same device and inode; copied: same first
-// bytes). A match by device and inode with the same first bytes beats a match by first bytes alone;
-// at offset 0 the first bytes say nothing, so only device and inode count.
+// Finding the file a checkpoint names after a restart: the file at the path if it still is that
+// file, else a rotated sibling (renamed: same device and inode; copied: same first bytes). A match
+// by device and inode with the same first bytes beats a match by first bytes alone; at offset 0
+// the first bytes say nothing, so only device and inode count. (A file truncated while followed:
+// truncation.ts.)
 
 function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException).code
@@ -60,22 +61,4 @@ export async function locate(cp: FileCheckpoint): Promise<Located | null> {
   }
   best.seek(cp.offset)
   return { file: best, newer: best === here ? [] : newer }
-}
-
-/**
- * After `cp.path` was truncated in place: returns the rotated copy that holds more than `cp`
- * covers (logrotate's copytruncate), positioned at the checkpoint's offset, or null.
- */
-export async function locateCopy(cp: FileCheckpoint): Promise<OpenFile | null> {
-  if (cp.offset === 0) return null
-  for (const name of await rotatedSiblings(cp.path)) {
-    const f = await OpenFile.open(name).catch(() => null)
-    if (f === null) continue
-    if (!f.is(cp) && f.size > cp.offset && f.holds(cp)) {
-      f.seek(cp.offset)
-      return f
-    }
-    await f.close()
-  }
-  return null
 }

@@ -6,6 +6,16 @@ const NL = 10
 /** How far back a tail start looks for the beginning of the last line. */
 const TAIL_SCAN = 64 * 1024
 
+/**
+ * Returns how many of the `bytesRead` bytes in `buf` are whole lines: up to the last newline, or
+ * all of a full buffer without one (a line longer than a chunk goes in pieces).
+ */
+function linesEnd(buf: Buffer, bytesRead: number): number {
+  if (bytesRead === 0) return 0
+  const end = buf.lastIndexOf(NL, bytesRead - 1) + 1
+  return end === 0 && bytesRead === buf.length ? bytesRead : end
+}
+
 /** Hands over bytes read (whole lines); awaited before the next chunk is read. */
 export type ChunkSink = (bytes: Buffer) => Promise<void>
 
@@ -28,7 +38,7 @@ export class OpenFile {
     readonly ino: number,
     public size: number,
     public mtime: number,
-    /** The file's first bytes, at least min(offset, 256) of them. */
+    /** The first bytes seen in the file (up to 256): at least min(offset, 256), maybe more not read yet. */
     private head: Buffer,
   ) {}
 
@@ -77,19 +87,30 @@ export class OpenFile {
 
   /**
    * Re-reads size and mtime; returns true when the file was truncated or rewritten in place
-   * (copytruncate): it is shorter than the offset, or the bytes already read from its start changed.
+   * (copytruncate): it is shorter than the offset, or the first bytes seen in it (up to 256, also
+   * those not read yet, so that a truncation at offset 0 shows too) are no longer there.
    */
   async replaced(): Promise<boolean> {
     const st = await this.fh.stat()
     this.size = st.size
     this.mtime = st.mtimeMs
     if (st.size < this.offset) return true
-    const n = Math.min(this.offset, FINGERPRINT_BYTES)
+    const n = this.head.length
     const seen = `${st.size}:${st.mtimeMs}:${st.ctimeMs}`
     if (n === 0 || seen === this.seen) return false
     this.seen = seen
     const now = await readHead(this.fh)
-    return now.length < n || !now.subarray(0, n).equals(this.head.subarray(0, n))
+    return now.length < n || !now.subarray(0, n).equals(this.head)
+  }
+
+  /**
+   * Whether this file, found among the rotated ones, is a copy of `original` made after it was
+   * read to its offset: at least that long, and starting with the bytes seen at the start of
+   * `original` (as far as both have them; an original read up to 0 still has its first bytes seen).
+   */
+  copyOf(original: OpenFile): boolean {
+    const n = Math.min(this.head.length, original.head.length)
+    return !this.is(original) && this.size >= original.offset && n > 0 && this.head.subarray(0, n).equals(original.head.subarray(0, n))
   }
 
   /** Starts again at offset 0, after the file was truncated and is being written anew. */
@@ -102,28 +123,31 @@ export class OpenFile {
 
   /**
    * Reads whole lines from the offset to the end, `chunkBytes` at a time, handing each chunk's lines
-   * to `sink` (awaited: backpressure) with the offset already past them. Returns the bytes handed over.
+   * to `sink` (awaited: backpressure) with the offset already past them. Stops early, with `stale`
+   * set, when the file was truncated or rewritten. Returns the bytes handed over.
    */
   async readLines(chunkBytes: number, sink: ChunkSink, stopped: () => boolean): Promise<number> {
     if (this.buf === null || this.buf.length !== chunkBytes) this.buf = Buffer.allocUnsafe(chunkBytes)
     const buf = this.buf
     let total = 0
     while (!stopped()) {
-      // A long read can outlast a copytruncate: look again before each further chunk.
-      if (total > 0 && (await this.replaced())) {
+      const { bytesRead } = await this.fh.read(buf, 0, chunkBytes, this.offset)
+      const end = linesEnd(buf, bytesRead)
+      // A copytruncate can land between any earlier look at the file and this read, so the bytes
+      // are handed over only after a look that follows the read. When the file was truncated,
+      // bytes read from the new content at the old offset are still in the file (it only grows
+      // after a truncation) and are read again from offset 0; bytes that are not there any more
+      // were read before the truncation and are the old file's.
+      if (await this.replaced()) {
         this.stale = true
+        if (end > 0 && !(await this.holdsAt(this.offset, buf.subarray(0, end)))) {
+          await this.hand(buf.subarray(0, end), sink)
+          total += end
+        }
         break
       }
-      const { bytesRead } = await this.fh.read(buf, 0, chunkBytes, this.offset)
-      if (bytesRead === 0) break
-      let end = buf.lastIndexOf(NL, bytesRead - 1) + 1
-      if (end === 0) {
-        if (bytesRead < chunkBytes) break // a partial line: wait for its newline
-        end = bytesRead // a line longer than a chunk goes in pieces
-      }
-      const bytes = Buffer.from(buf.subarray(0, end)) // a copy: the buffer is reused
-      this.advance(bytes)
-      await sink(bytes)
+      if (end === 0) break // nothing new, or a partial line: wait for its newline
+      await this.hand(buf.subarray(0, end), sink)
       total += end
     }
     return total
@@ -150,6 +174,20 @@ export class OpenFile {
   /** Closes the handle; never throws. */
   async close(): Promise<void> {
     await this.fh.close().catch(() => undefined)
+  }
+
+  /** Hands over whole lines read at the offset: a copy, since the read buffer is reused. */
+  private async hand(read: Buffer, sink: ChunkSink): Promise<void> {
+    const bytes = Buffer.from(read)
+    this.advance(bytes)
+    await sink(bytes)
+  }
+
+  /** Whether the file holds exactly `bytes` at `offset` now. */
+  private async holdsAt(offset: number, bytes: Buffer): Promise<boolean> {
+    const now = Buffer.alloc(bytes.length)
+    const { bytesRead } = await this.fh.read(now, 0, bytes.length, offset)
+    return bytesRead === bytes.length && now.equals(bytes)
   }
 
   private advance(fileBytes: Buffer): void {
