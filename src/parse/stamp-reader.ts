@@ -1,0 +1,159 @@
+import { COLON, DIGIT_0, DOT, MINUS, PLUS, SP } from './ascii.js'
+import { digitsAt } from './bytes.js'
+import { isoTime, syslogMinuteStable, syslogTime, type TimeContext } from './time.js'
+
+// Reading the timestamps that start syslog lines, straight from the bytes:
+//   RFC 3164:            Mar 11 20:35:11[.frac]
+//   ISO 8601 / RFC 3339: 2026-11-22T07:15:55[.frac][Z|+hh:mm|+hhmm]   (T or a space)
+//   journalctl full:     Sun 2026-11-22 07:15:55 UTC
+
+const UPPER_T = 84
+const UPPER_Z = 90
+
+// Month and weekday names as 24-bit codes of their three ASCII letters.
+const code3 = (s: string): number => (s.charCodeAt(0) << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(2)
+const MONTHS = new Map(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((m, i) => [code3(m), i]))
+const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map(code3))
+const UTC_CODES = new Set([code3('UTC'), code3('GMT')])
+
+function code3At(b: Uint8Array, i: number): number {
+  return (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
+}
+
+/**
+ * Reads one timestamp at a time; what it read is in its fields (no tuple per line): `end` and
+ * `time` for the whole stamp, the clock's parts for the header's per-minute cache.
+ */
+export class StampReader {
+  /** Where the last stamp read ends, and its time in epoch ms. */
+  end = 0
+  time = 0
+  /** False when the last stamp is an RFC 3164 one whose year could differ within its minute. */
+  minuteStable = true
+  /** The `hh:mm:ss[.frac]` of the last stamp: where it starts and ends, and its values. */
+  clockStart = 0
+  clockEnd = 0
+  hour = 0
+  minute = 0
+  second = 0
+  ms = 0
+
+  /** Reads the stamp at i (RFC 3164, ISO 8601 or journalctl's full form); false when there is none. */
+  at(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+    const c = b[i]!
+    if (c >= 48 && c <= 57) return this.iso(b, i, end)
+    if (c >= 65 && c <= 90) return this.bsd(b, i, end, ctx) || this.full(b, i, end)
+    return false
+  }
+
+  // `hh:mm:ss[.frac]` at i.
+  private clock(b: Uint8Array, i: number, end: number): boolean {
+    const h = digitsAt(b, i, 2)
+    const m = digitsAt(b, i + 3, 2)
+    const s = digitsAt(b, i + 6, 2)
+    if (h < 0 || m < 0 || s < 0 || b[i + 2] !== COLON || b[i + 5] !== COLON || h > 23 || m > 59 || s > 60) return false
+    let j = i + 8
+    let ms = 0
+    if (b[j] === DOT) {
+      let scale = 100
+      j++
+      while (j < end) {
+        const c = b[j]! - DIGIT_0
+        if (c < 0 || c > 9) break
+        ms += c * scale
+        scale /= 10
+        j++
+      }
+    }
+    this.clockStart = i
+    this.clockEnd = j
+    this.hour = h
+    this.minute = m
+    this.second = s
+    this.ms = Math.floor(ms)
+    return true
+  }
+
+  // ISO 8601 date-time at i (`T` or space between date and time). `utcIfNoZone` reads a zone-less
+  // time as UTC (journalctl short-full says "UTC" after it).
+  private iso(b: Uint8Array, i: number, end: number, utcIfNoZone = false): boolean {
+    const y = digitsAt(b, i, 4)
+    const mo = digitsAt(b, i + 5, 2)
+    const d = digitsAt(b, i + 8, 2)
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || b[i + 4] !== MINUS || b[i + 7] !== MINUS) return false
+    const sep = b[i + 10]
+    if ((sep !== UPPER_T && sep !== SP) || !this.clock(b, i + 11, end)) return false
+    let j = this.clockEnd
+    let offset: number | null = utcIfNoZone ? 0 : null
+    const z = b[j]
+    if (z === UPPER_Z) {
+      offset = 0
+      j++
+    } else if (z === PLUS || z === MINUS) {
+      const oh = digitsAt(b, j + 1, 2)
+      const colon = b[j + 3] === COLON ? 1 : 0
+      const om = digitsAt(b, j + 3 + colon, 2)
+      if (oh >= 0 && om >= 0) {
+        offset = (z === MINUS ? -1 : 1) * (oh * 60 + om)
+        j += 5 + colon
+      }
+    }
+    this.end = j
+    this.minuteStable = true
+    this.time = isoTime(y, mo - 1, d, this.hour, this.minute, this.second, this.ms, offset)
+    return true
+  }
+
+  // RFC 3164 `Mmm dd hh:mm:ss[.frac]` at i.
+  private bsd(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+    const month = MONTHS.get(code3At(b, i))
+    if (month === undefined || b[i + 3] !== SP) return false
+    let j = i + 4
+    if (b[j] === SP) j++
+    let day = digitsAt(b, j, 2)
+    if (day >= 0) j += 2
+    else {
+      day = digitsAt(b, j, 1)
+      j += 1
+    }
+    if (day < 1 || day > 31 || b[j] !== SP || !this.clock(b, j + 1, end)) return false
+    this.end = this.clockEnd
+    this.time = syslogTime(ctx, month, day, this.hour, this.minute, this.second, this.ms)
+    this.minuteStable = syslogMinuteStable(ctx, month, day, this.hour, this.minute)
+    return true
+  }
+
+  // journalctl short-full: `Sun 2026-11-22 07:15:55 UTC`. Only UTC/GMT or a numeric zone is trusted.
+  private full(b: Uint8Array, i: number, end: number): boolean {
+    if (!WEEKDAYS.has(code3At(b, i)) || b[i + 3] !== SP) return false
+    if (!this.iso(b, i + 4, end) || b[this.end] !== SP) return false
+    const z = this.end + 1
+    if (end - z >= 3 && UTC_CODES.has(code3At(b, z)) && (z + 3 === end || b[z + 3] === SP)) {
+      this.iso(b, i + 4, end, true)
+      this.end = z + 3
+    }
+    return true
+  }
+}
+
+/**
+ * The seconds and fraction in b[i,end) (`ss` or `ss.fff…`, the span a StampReader's clock read) as
+ * milliseconds, computed as it computes them; -1 when they are not that.
+ */
+export function secondsAt(b: Uint8Array, i: number, end: number): number {
+  const s = digitsAt(b, i, 2)
+  if (s < 0 || s > 60) return -1
+  let j = i + 2
+  let ms = 0
+  if (j < end) {
+    if (b[j] !== DOT) return -1
+    let scale = 100
+    for (j++; j < end; j++) {
+      const c = b[j]! - DIGIT_0
+      if (c < 0 || c > 9) return -1
+      ms += c * scale
+      scale /= 10
+    }
+  }
+  return s * 1000 + Math.floor(ms)
+}
