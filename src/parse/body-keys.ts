@@ -104,3 +104,11 @@ function confirmMiddle(b: Uint8Array, start: number, len: number, s: number): bo
   for (let k = 2; k < len - 1; k++) if (b[start + k] !== name[k]) return false
   return true
 }
+
+const TEXT: string[] = []
+for (const [name, key] of KEY_NAMES) TEXT[key] = name
+
+/** Returns how a key is spelt (`TTL`), for messages. */
+export function keyText(key: Key): string {
+  return TEXT[key] ?? '?'
+}

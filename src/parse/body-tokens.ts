@@ -59,7 +59,7 @@ export function groupEnd(b: Uint8Array, j: number, end: number): number {
   return j < end ? j : -1
 }
 
-/** Returns the index after the `]` that closes the bracket opening at i (nested ones count), or `end`. */
+/** Returns the index after the `]` that closes the bracket opening at i (nested ones count), or -1. */
 export function afterBracket(b: Uint8Array, i: number, end: number): number {
   let depth = 0
   for (let j = i; j < end; j++) {
@@ -67,5 +67,5 @@ export function afterBracket(b: Uint8Array, i: number, end: number): number {
     if (d === LBRACKET) depth++
     else if (d === RBRACKET && --depth === 0) return j + 1
   }
-  return end
+  return -1
 }

@@ -29,7 +29,7 @@ function escapeRegExp(text: string): string {
 export class LineParser {
   /** Details of the last 'malformed' result, for diagnostics. */
   error = ''
-  private readonly header: Header = { time: Number.NaN, host: '', tag: '', msgStart: 0 }
+  private readonly header: Header = { time: Number.NaN, host: '', tag: '', msgStart: 0, error: '' }
   private readonly heads = new HeaderParser()
   private readonly bodies = new NetfilterParser()
   private readonly prefixes = new RecentText(64, utf8)
@@ -59,6 +59,7 @@ export class LineParser {
     // Searched from the start of the line, as sourceRoute's caller does: a body that begins inside
     // what the header claims (a forged host or tag) is refused rather than read from a later `IN=`.
     const body = findBodyStart(b, start, end)
+    if (h.error !== '' && (body >= 0 || indexOfText(b, IPCHAINS_MARK, start, end) >= 0)) return this.fail(h.error)
     if (body >= 0 && body < h.msgStart) return this.fail('netfilter fields inside the syslog header')
     if (body < 0) {
       const legacy = indexOfText(b, IPCHAINS_MARK, start, end)

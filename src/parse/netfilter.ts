@@ -1,6 +1,6 @@
 import { canonicalIPv6Bytes, parseIPv4Bytes } from './address.js'
 import { DIGIT_0, DIGIT_9, EQ, hexDigit, isHexDigit, LBRACKET, LPAREN, RPAREN, SP } from './ascii.js'
-import { Key, keyId } from './body-keys.js'
+import { Key, keyId, keyText } from './body-keys.js'
 import { afterBracket, groupEnd, isPair, keyEnd, valueEnd } from './body-tokens.js'
 import { bytesAre, decimal, latin1, RecentText } from './bytes.js'
 import {
@@ -60,6 +60,7 @@ export function sourceRoute(b: Uint8Array, body: number, end: number): number {
     }
     if (c === LBRACKET) {
       i = afterBracket(b, i, end)
+      if (i < 0) return -1
       continue
     }
     const j = keyEnd(b, i, end)
@@ -139,6 +140,28 @@ function flagBit(key: Key): number {
   return 0
 }
 
+// The largest values the kernel can print for the fields it prints in decimal or hex.
+const U8 = 0xff
+const U16 = 0xffff
+const U32 = 0xffffffff
+/** IPv6's LEN= is the payload length plus the 40-byte header. */
+const IPV6_MAX_LEN = 0xffff + 40
+/** A flow label is 20 bits. */
+const FLOW_LABEL_MAX = 0xfffff
+/** An IPv4 fragment offset (FRAG:n, in 8-byte units) is 13 bits. */
+const FRAG_OFFSET_MAX = 0x1fff
+/** Interface names are at most IFNAMSIZ - 1 bytes. */
+const IFNAME_MAX = 15
+// ICMP and ICMPv6 echo request and reply: the kernel prints ID= and SEQ= after their TYPE and CODE.
+const ICMP_ECHO_REPLY = 0
+const ICMP_ECHO = 8
+const ICMPV6_ECHO_REQUEST = 128
+const ICMPV6_ECHO_REPLY = 129
+
+function isEcho(proto: number, type: number): boolean {
+  return proto === PROTO_ICMP ? type === ICMP_ECHO || type === ICMP_ECHO_REPLY : type === ICMPV6_ECHO_REQUEST || type === ICMPV6_ECHO_REPLY
+}
+
 /** Parses netfilter bodies; remembers recent interface names so repeated ones cost no new string. */
 export class NetfilterParser {
   private readonly ifaces = new RecentText(32, latin1)
@@ -149,7 +172,7 @@ export class NetfilterParser {
   // ends, or -1 with the reason in `reason` when the line is malformed. What the line has said so
   // far is in the fields below (reset by parse).
   private reason = ''
-  /** Where the value read by the last number() call ended (the space after it). */
+  /** Where the value read by the last number() or hex() call ended (the space after it). */
   private numberEnd = 0
   private protoSeen = false
   private numericProto = false
@@ -157,9 +180,14 @@ export class NetfilterParser {
   private flags = 0
   private sawWindow = false
   private sawUrgp = false
+  private sawSeq = false
+  private sawAck = false
   private incomplete = false
+  private fragmentOffset = 0
   private hasSrc = false
   private hasDst = false
+  /** Words and link-layer fields that say the line carries no IP header (ARP, TRUNCATED, an ethertype). */
+  private notIp = false
 
   /**
    * Fills `pkt` from the body in b[start,end) (starting at `IN=`). Returns null on success, else a short
@@ -173,9 +201,13 @@ export class NetfilterParser {
     this.flags = 0
     this.sawWindow = false
     this.sawUrgp = false
+    this.sawSeq = false
+    this.sawAck = false
     this.incomplete = false
+    this.fragmentOffset = 0
     this.hasSrc = false
     this.hasDst = false
+    this.notIp = false
     // The token walk of body-tokens.ts, as sourceRoute takes it.
     let i = start
     while (i < end) {
@@ -186,6 +218,7 @@ export class NetfilterParser {
       }
       if (c === LBRACKET) {
         i = afterBracket(b, i, end)
+        if (i < 0) return 'unterminated [ … ]'
         continue
       }
       const j = keyEnd(b, i, end)
@@ -201,6 +234,7 @@ export class NetfilterParser {
             break
           case Key.LEN:
           case Key.TOS:
+          case Key.PREC:
           case Key.TTL:
           case Key.ID:
             i = this.ipv4Field(key, b, v, end, pkt)
@@ -218,7 +252,7 @@ export class NetfilterParser {
         }
       } else if (key === Key.SRC) i = this.fail('more than one SRC=')
       else {
-        // After PROTO=: the fields of that protocol's header.
+        // After PROTO=: the fields of that protocol's header, then the socket's UID/GID and the mark.
         const v = j + 1
         switch (pkt.proto) {
           case PROTO_TCP:
@@ -233,7 +267,7 @@ export class NetfilterParser {
             i = this.icmpField(key, b, v, end, pkt)
             break
           default:
-            i = valueEnd(b, v, end, key)
+            i = this.trailerField(key, b, v, end)
         }
       }
       if (i < 0) return this.reason
@@ -252,6 +286,13 @@ export class NetfilterParser {
     return -1
   }
 
+  // A value the kernel cannot have printed for `key`: `bad TTL= value '300' (expected 0-255)`.
+  private badValue(key: Key, b: Uint8Array, v: number, end: number, expected: string): number {
+    const e = valueEnd(b, v, end, key)
+    this.reason = `bad ${keyText(key)}= value '${latin1(b, v, Math.min(e, v + 48))}' (expected ${expected})`
+    return -1
+  }
+
   // Reads a decimal value at v: returns it (-1 when not a valid number); its end is in numberEnd.
   // The value is returned rather than kept in a field: a field that also holds 32-bit sequence
   // numbers is a boxed double, and every port read through it would come out boxed too.
@@ -264,7 +305,7 @@ export class NetfilterParser {
       n = n * 10 + d
     }
     if (e === v || e - v > 10 || (e < end && b[e] !== SP)) {
-      this.numberEnd = valueEnd(b, e, end, 0)
+      this.numberEnd = valueEnd(b, e, end, Key.None)
       return -1
     }
     this.numberEnd = e
@@ -273,31 +314,51 @@ export class NetfilterParser {
     return n <= 0x7fffffff ? n | 0 : n
   }
 
-  // IN= OUT= PHYSIN= PHYSOUT= MAC= MACSRC= MACDST=: interface names and the link-layer header.
+  // Reads a decimal value of `key` at v that must be 0..max; -1 (line malformed) when it is not.
+  private decimalField(key: Key, b: Uint8Array, v: number, end: number, max: number): number {
+    const n = this.number(b, v, end)
+    if (n < 0 || n > max) return this.badValue(key, b, v, end, `0-${max}`)
+    return n
+  }
+
+  // Reads a hexadecimal value of `key` at v (`0x` optional) that must be 0..max; -1 when it is not.
+  private hexField(key: Key, b: Uint8Array, v: number, end: number, max: number): number {
+    const e = valueEnd(b, v, end, key)
+    const n = hexValue(b, v, e)
+    this.numberEnd = e
+    if (n < 0 || n > max) return this.badValue(key, b, v, end, `0x0-0x${max.toString(16).toUpperCase()}`)
+    return n
+  }
+
+  // IN= OUT= PHYSIN= PHYSOUT= MAC= MACSRC= MACDST= MACPROTO=: interface names and the link layer.
   private linkField(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
     const e = valueEnd(b, v, end, key)
     switch (key) {
       case Key.IN:
-        pkt.inIf = this.ifaces.get(b, v, e)
-        break
       case Key.OUT:
-        pkt.outIf = this.ifaces.get(b, v, e)
+      case Key.PHYSIN:
+      case Key.PHYSOUT: {
+        if (e - v > IFNAME_MAX) return this.badValue(key, b, v, end, `an interface name of at most ${IFNAME_MAX} bytes`)
+        const name = this.ifaces.get(b, v, e)
+        if (key === Key.IN) pkt.inIf = name
+        else if (key === Key.OUT) pkt.outIf = name
+        else if (key === Key.PHYSIN) pkt.physIn = name
+        else pkt.physOut = name
         break
+      }
       case Key.MAC: // its span only: most runs never show it
         pkt.macStart = v
         pkt.macEnd = e
-        break
-      case Key.PHYSIN:
-        pkt.physIn = this.ifaces.get(b, v, e)
-        break
-      case Key.PHYSOUT:
-        pkt.physOut = this.ifaces.get(b, v, e)
+        if (!carriesIp(b, v, e)) this.notIp = true
         break
       case Key.MACSRC:
         pkt.macSrc = latin1(b, v, e)
         break
       case Key.MACDST:
         pkt.macDst = latin1(b, v, e)
+        break
+      case Key.MACPROTO:
+        if (!isIpEthertype(b, v, e)) this.notIp = true
         break
     }
     return e
@@ -325,26 +386,39 @@ export class NetfilterParser {
     return e
   }
 
-  // LEN= TOS= TTL= ID= (PREC= carries nothing TOS= does not).
+  // LEN= TOS= PREC= TTL= ID= (IPv6's LEN= comes here too: the payload plus its 40-byte header).
   private ipv4Field(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
-    if (key === Key.TOS) {
-      const e = valueEnd(b, v, end, key)
-      pkt.tos = hexValue(b, v, e)
-      return e
+    switch (key) {
+      case Key.LEN:
+        if ((pkt.len = this.decimalField(key, b, v, end, pkt.ipv6 ? IPV6_MAX_LEN : U16)) < 0) return -1
+        break
+      case Key.TOS:
+        if ((pkt.tos = this.hexField(key, b, v, end, U8)) < 0) return -1
+        break
+      case Key.PREC: // carries nothing TOS= does not
+        if (this.hexField(key, b, v, end, U8) < 0) return -1
+        break
+      case Key.TTL:
+        if ((pkt.ttl = this.decimalField(key, b, v, end, U8)) < 0) return -1
+        break
+      default:
+        if ((pkt.ipId = this.decimalField(key, b, v, end, U16)) < 0) return -1
     }
-    const n = this.number(b, v, end)
-    if (key === Key.LEN) pkt.len = n
-    else if (key === Key.TTL) pkt.ttl = n
-    else pkt.ipId = n
     return this.numberEnd
   }
 
-  // TC= HOPLIMIT= FLOWLBL= (IPv6's LEN= is read with IPv4's).
+  // TC= HOPLIMIT= FLOWLBL=
   private ipv6Field(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
-    const n = this.number(b, v, end)
-    if (key === Key.HOPLIMIT) pkt.ttl = n
-    else if (key === Key.TC) pkt.tos = n
-    else pkt.flowLabel = n
+    switch (key) {
+      case Key.HOPLIMIT:
+        if ((pkt.ttl = this.decimalField(key, b, v, end, U8)) < 0) return -1
+        break
+      case Key.TC:
+        if ((pkt.tos = this.decimalField(key, b, v, end, U8)) < 0) return -1
+        break
+      default:
+        if ((pkt.flowLabel = this.decimalField(key, b, v, end, FLOW_LABEL_MAX)) < 0) return -1
+    }
     return this.numberEnd
   }
 
@@ -359,66 +433,113 @@ export class NetfilterParser {
     return e
   }
 
-  // SPT= DPT= [SEQ= ACK=] WINDOW= RES= <flags> URGP=
+  // SPT= DPT= [SEQ= ACK=] WINDOW= RES= <flags> URGP=. A port that is not one is left for finish()
+  // to report, as it always has.
   private tcpField(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
-    if (key === Key.RES) return valueEnd(b, v, end, key)
-    const n = this.number(b, v, end)
     switch (key) {
       case Key.SPT:
-        pkt.sport = n
+        pkt.sport = this.number(b, v, end)
         break
       case Key.DPT:
-        pkt.dport = n
+        pkt.dport = this.number(b, v, end)
+        break
+      case Key.SEQ:
+        if ((pkt.seq = this.decimalField(key, b, v, end, U32)) < 0) return -1
+        this.sawSeq = true
+        break
+      case Key.ACK:
+        if ((pkt.ack = this.decimalField(key, b, v, end, U32)) < 0) return -1
+        this.sawAck = true
         break
       case Key.WINDOW:
-        pkt.window = n
+        if ((pkt.window = this.decimalField(key, b, v, end, U16)) < 0) return -1
         this.sawWindow = true
         this.inFlags = true
         break
+      case Key.RES:
+        if (this.hexField(key, b, v, end, U8) < 0) return -1
+        break
       case Key.URGP:
+        if (this.decimalField(key, b, v, end, U16) < 0) return -1
         this.inFlags = false
         this.sawUrgp = true
         break
-      case Key.SEQ:
-        pkt.seq = n
-        break
-      case Key.ACK:
-        pkt.ack = n
-        break
+      default:
+        return this.trailerField(key, b, v, end)
     }
     return this.numberEnd
   }
 
   // SPT= DPT= LEN=
   private udpField(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
-    const n = this.number(b, v, end)
-    if (key === Key.SPT) pkt.sport = n
-    else if (key === Key.DPT) pkt.dport = n
-    else if (key === Key.LEN) pkt.udpLen = n
-    return this.numberEnd
-  }
-
-  // TYPE= CODE= [ID= SEQ=] (echo) …
-  private icmpField(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
-    const n = this.number(b, v, end)
     switch (key) {
-      case Key.TYPE:
-        pkt.icmpType = n
+      case Key.SPT:
+        pkt.sport = this.number(b, v, end)
         break
-      case Key.CODE:
-        pkt.icmpCode = n
+      case Key.DPT:
+        pkt.dport = this.number(b, v, end)
         break
-      case Key.ID:
-        pkt.icmpId = n
+      case Key.LEN:
+        if ((pkt.udpLen = this.decimalField(key, b, v, end, U16)) < 0) return -1
         break
-      case Key.SEQ:
-        pkt.icmpSeq = n
-        break
+      default:
+        return this.trailerField(key, b, v, end)
     }
     return this.numberEnd
   }
 
-  // Bare words: TCP flags between WINDOW= and URGP=, the IP header's DF/MF/FRAG:n, INCOMPLETE.
+  // TYPE= CODE= [ID= SEQ=] (echo) [PARAMETER=] [GATEWAY=] [ … ] [MTU=]. A TYPE or CODE that is not
+  // one is left for finish() to report, as it always has.
+  private icmpField(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    switch (key) {
+      case Key.TYPE:
+        pkt.icmpType = this.number(b, v, end)
+        break
+      case Key.CODE:
+        pkt.icmpCode = this.number(b, v, end)
+        break
+      case Key.ID:
+        if ((pkt.icmpId = this.decimalField(key, b, v, end, U16)) < 0) return -1
+        break
+      case Key.SEQ:
+        if ((pkt.icmpSeq = this.decimalField(key, b, v, end, U16)) < 0) return -1
+        break
+      case Key.PARAMETER:
+        if (this.decimalField(key, b, v, end, U8) < 0) return -1
+        break
+      case Key.MTU:
+        if (this.decimalField(key, b, v, end, pkt.proto === PROTO_ICMP ? U16 : U32) < 0) return -1
+        break
+      case Key.GATEWAY: {
+        const e = valueEnd(b, v, end, key)
+        if (parseIPv4Bytes(b, v, e) < 0) return this.badValue(key, b, v, end, 'an IPv4 address')
+        return e
+      }
+      default:
+        return this.trailerField(key, b, v, end)
+    }
+    return this.numberEnd
+  }
+
+  // UID= GID= (the socket's owner, --log-uid) and MARK= (the packet mark) after any protocol; other
+  // keys are stepped over (SPI= of AH and ESP, keys of kernels to come).
+  private trailerField(key: Key, b: Uint8Array, v: number, end: number): number {
+    switch (key) {
+      case Key.UID:
+      case Key.GID:
+        if (this.decimalField(key, b, v, end, U32) < 0) return -1
+        break
+      case Key.MARK:
+        if (this.hexField(key, b, v, end, U32) < 0) return -1
+        break
+      default:
+        return valueEnd(b, v, end, key)
+    }
+    return this.numberEnd
+  }
+
+  // Bare words: TCP flags between WINDOW= and URGP=, the IP header's DF/MF/FRAG:n, INCOMPLETE, and
+  // the words of lines without an IP header.
   private word(key: Key, b: Uint8Array, i: number, j: number, pkt: MutablePacket): number {
     if (this.inFlags) {
       const bit = flagBit(key)
@@ -427,7 +548,13 @@ export class NetfilterParser {
     } else if (key === Key.DF) pkt.df = true
     else if (key === Key.MF) pkt.fragment = true
     else if (key === Key.INCOMPLETE) this.incomplete = true
-    else if (j - i >= 5 && bytesAre(b, i, 'FRAG:')) pkt.fragment = true
+    else if (key === Key.ARP || key === Key.TRUNCATED) this.notIp = true
+    else if (j - i >= FRAG_WORD.length && bytesAre(b, i, FRAG_WORD)) {
+      const offset = decimal(b, i + FRAG_WORD.length, j)
+      if (offset < 0 || offset > FRAG_OFFSET_MAX) return this.failAt(`bad fragment offset (expected ${FRAG_WORD}0-${FRAG_OFFSET_MAX})`, b, i, j)
+      pkt.fragment = true
+      this.fragmentOffset = offset
+    }
     return j
   }
 
@@ -466,31 +593,61 @@ export class NetfilterParser {
 
   // What the whole line must have: addresses, a protocol, an interface, the protocol's own fields.
   private finish(pkt: MutablePacket): string | null {
-    if (!this.hasSrc || !this.hasDst) return this.protoSeen ? 'missing SRC= or DST=' : 'non-ip'
+    if (!this.hasSrc || !this.hasDst) {
+      if (this.protoSeen) return 'missing SRC= or DST='
+      // Only a line that says it carries something else is not IP (ARP, TRUNCATED, another
+      // ethertype); the kernel always prints SRC= after an IP packet's link layer, so a line that
+      // just stops before it was cut.
+      return this.notIp ? 'non-ip' : 'line ends before SRC='
+    }
     if (!this.protoSeen) return 'missing PROTO='
     if (pkt.inIf === '' && pkt.outIf === '') return 'neither IN= nor OUT= names an interface'
     pkt.chain = pkt.inIf === '' ? 'OUTPUT' : pkt.outIf === '' ? 'INPUT' : 'FORWARD'
+    // A fragment other than the first carries no transport header: the kernel prints PROTO= alone.
+    const bare = this.incomplete || this.fragmentOffset > 0
     // The kernel names the protocols it decodes (PROTO=TCP); a number (nmap -sO's PROTO=6, or PROTO=58
     // inside IPv4) means no transport fields follow.
     switch (this.numericProto ? -1 : pkt.proto) {
       case PROTO_TCP:
-        if (this.incomplete && pkt.dport < 0) break
+        if (bare && pkt.dport < 0) break
         if (pkt.sport < 0 || pkt.dport < 0) return 'TCP line without valid SPT=/DPT='
         if (!this.sawWindow || !this.sawUrgp) return 'TCP line without WINDOW= … URGP='
+        if (this.sawSeq !== this.sawAck) return 'TCP line with SEQ= but not ACK= (or ACK= alone)'
         pkt.flags = this.flags
         break
       case PROTO_UDP:
       case PROTO_UDPLITE:
-        if (this.incomplete && pkt.dport < 0) break
+        if (bare && pkt.dport < 0) break
         if (pkt.sport < 0 || pkt.dport < 0) return 'UDP line without valid SPT=/DPT='
+        // The kernel prints SPT=, DPT= and LEN= together: a line without LEN= was cut.
+        if (pkt.udpLen < 0) return 'UDP line without LEN= after its ports'
         break
       case PROTO_ICMP:
       case PROTO_ICMPV6:
-        if (this.incomplete && pkt.icmpType < 0) break
+        if (bare && pkt.icmpType < 0) break
         if (pkt.icmpType < 0 || pkt.icmpCode < 0 || pkt.icmpType > 255 || pkt.icmpCode > 255) return 'ICMP line without valid TYPE=/CODE='
+        // Echo request and reply are followed by ID= and SEQ=, unless the header was INCOMPLETE.
+        if (!this.incomplete && isEcho(pkt.proto, pkt.icmpType) && (pkt.icmpId < 0 || pkt.icmpSeq < 0)) return 'ICMP echo line without ID= and SEQ='
         break
     }
     if (pkt.sport > 65535 || pkt.dport > 65535) return 'port out of range'
     return null
   }
 }
+
+const FRAG_WORD = 'FRAG:'
+
+// Ethernet types of IPv4 and IPv6 as the kernel prints them: MACPROTO=0800, or the last two bytes
+// of MAC= (dst:src:type).
+function isIpEthertype(b: Uint8Array, v: number, e: number): boolean {
+  return e - v === 4 && (bytesAre(b, v, '0800') || bytesAre(b, v, '86dd'))
+}
+
+/** False when a MAC= value is a whole Ethernet header whose type is neither IPv4 nor IPv6. */
+function carriesIp(b: Uint8Array, v: number, e: number): boolean {
+  if (e - v !== ETHERNET_HEADER_TEXT) return true
+  return bytesAre(b, e - 5, '08:00') || bytesAre(b, e - 5, '86:dd')
+}
+
+/** dst:src:type, 14 bytes as hex pairs joined by colons. */
+const ETHERNET_HEADER_TEXT = 41

@@ -1,11 +1,18 @@
 import { COLON, DIGIT_0, DOT, MINUS, PLUS, SP } from './ascii.js'
-import { digitsAt } from './bytes.js'
+import { digitsAt, latin1 } from './bytes.js'
 import { isoTime, syslogMinuteStable, syslogTime, type TimeContext } from './time.js'
 
 // Reading the timestamps that start syslog lines, straight from the bytes:
 //   RFC 3164:            Mar 11 20:35:11[.frac]
 //   ISO 8601 / RFC 3339: 2026-11-22T07:15:55[.frac][Z|+hh:mm|+hhmm]   (T or a space)
 //   journalctl full:     Sun 2026-11-22 07:15:55 UTC
+// A stamp that has the shape of one of these but a value no clock shows (2026-02-31, month 13,
+// 25:00, a +99:99 zone) is not read as something else: it is BAD, with a reason.
+
+/** What StampReader.read found. */
+export const NO_STAMP = 0
+export const STAMP = 1
+export const BAD_STAMP = 2
 
 const UPPER_T = 84
 const UPPER_Z = 90
@@ -20,9 +27,21 @@ function code3At(b: Uint8Array, i: number): number {
   return (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
 }
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+}
+
+/** Days in a month (0-based); February has 29 when the year is not known. */
+export function daysIn(month: number, year: number | undefined): number {
+  return month === 1 && year !== undefined && !isLeap(year) ? 28 : DAYS_IN_MONTH[month]!
+}
+
 /**
  * Reads one timestamp at a time; what it read is in its fields (no tuple per line): `end` and
- * `time` for the whole stamp, the clock's parts for the header's per-minute cache.
+ * `time` for the whole stamp, the clock's parts for the header's per-minute cache, `error` for a
+ * BAD one.
  */
 export class StampReader {
   /** Where the last stamp read ends, and its time in epoch ms. */
@@ -37,21 +56,32 @@ export class StampReader {
   minute = 0
   second = 0
   ms = 0
+  /** Why the last stamp is BAD_STAMP. */
+  error = ''
 
-  /** Reads the stamp at i (RFC 3164, ISO 8601 or journalctl's full form); false when there is none. */
-  at(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+  /** Reads the stamp at i (RFC 3164, ISO 8601 or journalctl's full form): NO_STAMP, STAMP or BAD_STAMP. */
+  read(b: Uint8Array, i: number, end: number, ctx: TimeContext): number {
     const c = b[i]!
     if (c >= 48 && c <= 57) return this.iso(b, i, end)
-    if (c >= 65 && c <= 90) return this.bsd(b, i, end, ctx) || this.full(b, i, end)
-    return false
+    if (c >= 65 && c <= 90) {
+      const r = this.bsd(b, i, end, ctx)
+      return r !== NO_STAMP ? r : this.full(b, i, end)
+    }
+    return NO_STAMP
   }
 
-  // `hh:mm:ss[.frac]` at i.
-  private clock(b: Uint8Array, i: number, end: number): boolean {
+  private bad(b: Uint8Array, start: number, end: number, what: string): number {
+    this.error = `${what} in timestamp '${latin1(b, start, Math.min(end, start + 40))}'`
+    return BAD_STAMP
+  }
+
+  // `hh:mm:ss[.frac]` at i: NO_STAMP when it does not have that shape.
+  private clock(b: Uint8Array, i: number, end: number, start: number): number {
     const h = digitsAt(b, i, 2)
     const m = digitsAt(b, i + 3, 2)
     const s = digitsAt(b, i + 6, 2)
-    if (h < 0 || m < 0 || s < 0 || b[i + 2] !== COLON || b[i + 5] !== COLON || h > 23 || m > 59 || s > 60) return false
+    if (h < 0 || m < 0 || s < 0 || b[i + 2] !== COLON || b[i + 5] !== COLON) return NO_STAMP
+    if (h > 23 || m > 59 || s > 60) return this.bad(b, start, end, 'no such time of day')
     let j = i + 8
     let ms = 0
     if (b[j] === DOT) {
@@ -71,18 +101,21 @@ export class StampReader {
     this.minute = m
     this.second = s
     this.ms = Math.floor(ms)
-    return true
+    return STAMP
   }
 
   // ISO 8601 date-time at i (`T` or space between date and time). `utcIfNoZone` reads a zone-less
   // time as UTC (journalctl short-full says "UTC" after it).
-  private iso(b: Uint8Array, i: number, end: number, utcIfNoZone = false): boolean {
+  private iso(b: Uint8Array, i: number, end: number, utcIfNoZone = false): number {
     const y = digitsAt(b, i, 4)
     const mo = digitsAt(b, i + 5, 2)
     const d = digitsAt(b, i + 8, 2)
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || b[i + 4] !== MINUS || b[i + 7] !== MINUS) return false
     const sep = b[i + 10]
-    if ((sep !== UPPER_T && sep !== SP) || !this.clock(b, i + 11, end)) return false
+    if (y < 0 || mo < 0 || d < 0 || b[i + 4] !== MINUS || b[i + 7] !== MINUS || (sep !== UPPER_T && sep !== SP)) return NO_STAMP
+    const clock = this.clock(b, i + 11, end, i)
+    if (clock === BAD_STAMP) return clock
+    if (clock === NO_STAMP) return this.bad(b, i, end, 'no time of day after the date')
+    if (mo < 1 || mo > 12 || d < 1 || d > daysIn(mo - 1, y)) return this.bad(b, i, end, 'no such date')
     let j = this.clockEnd
     let offset: number | null = utcIfNoZone ? 0 : null
     const z = b[j]
@@ -93,21 +126,21 @@ export class StampReader {
       const oh = digitsAt(b, j + 1, 2)
       const colon = b[j + 3] === COLON ? 1 : 0
       const om = digitsAt(b, j + 3 + colon, 2)
-      if (oh >= 0 && om >= 0) {
-        offset = (z === MINUS ? -1 : 1) * (oh * 60 + om)
-        j += 5 + colon
-      }
+      // RFC 3339's time-numoffset: hours 00-23, minutes 00-59.
+      if (oh < 0 || om < 0 || oh > 23 || om > 59) return this.bad(b, i, end, 'no such zone offset')
+      offset = (z === MINUS ? -1 : 1) * (oh * 60 + om)
+      j += 5 + colon
     }
     this.end = j
     this.minuteStable = true
     this.time = isoTime(y, mo - 1, d, this.hour, this.minute, this.second, this.ms, offset)
-    return true
+    return STAMP
   }
 
   // RFC 3164 `Mmm dd hh:mm:ss[.frac]` at i.
-  private bsd(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+  private bsd(b: Uint8Array, i: number, end: number, ctx: TimeContext): number {
     const month = MONTHS.get(code3At(b, i))
-    if (month === undefined || b[i + 3] !== SP) return false
+    if (month === undefined || b[i + 3] !== SP) return NO_STAMP
     let j = i + 4
     if (b[j] === SP) j++
     let day = digitsAt(b, j, 2)
@@ -116,23 +149,28 @@ export class StampReader {
       day = digitsAt(b, j, 1)
       j += 1
     }
-    if (day < 1 || day > 31 || b[j] !== SP || !this.clock(b, j + 1, end)) return false
+    if (day < 0 || b[j] !== SP) return NO_STAMP
+    const clock = this.clock(b, j + 1, end, i)
+    if (clock !== STAMP) return clock
+    // Any year: February 29 is valid, syslogTime finds its leap year.
+    if (day < 1 || day > daysIn(month, undefined)) return this.bad(b, i, end, 'no such date')
     this.end = this.clockEnd
     this.time = syslogTime(ctx, month, day, this.hour, this.minute, this.second, this.ms)
     this.minuteStable = syslogMinuteStable(ctx, month, day, this.hour, this.minute)
-    return true
+    return STAMP
   }
 
   // journalctl short-full: `Sun 2026-11-22 07:15:55 UTC`. Only UTC/GMT or a numeric zone is trusted.
-  private full(b: Uint8Array, i: number, end: number): boolean {
-    if (!WEEKDAYS.has(code3At(b, i)) || b[i + 3] !== SP) return false
-    if (!this.iso(b, i + 4, end) || b[this.end] !== SP) return false
+  private full(b: Uint8Array, i: number, end: number): number {
+    if (!WEEKDAYS.has(code3At(b, i)) || b[i + 3] !== SP) return NO_STAMP
+    const r = this.iso(b, i + 4, end)
+    if (r !== STAMP || b[this.end] !== SP) return r
     const z = this.end + 1
     if (end - z >= 3 && UTC_CODES.has(code3At(b, z)) && (z + 3 === end || b[z + 3] === SP)) {
       this.iso(b, i + 4, end, true)
       this.end = z + 3
     }
-    return true
+    return STAMP
   }
 }
 

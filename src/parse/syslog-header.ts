@@ -1,6 +1,6 @@
 import { BACKSLASH, COLON, DIGIT_0, DIGIT_9, DOT, EQ, GT, LBRACKET, LT, MINUS, RBRACKET, SP } from './ascii.js'
 import { digitsAt, latin1, RecentText } from './bytes.js'
-import { secondsAt, StampReader } from './stamp-reader.js'
+import { BAD_STAMP, NO_STAMP, secondsAt, STAMP, StampReader } from './stamp-reader.js'
 import type { TimeContext } from './time.js'
 
 // Recognised heads (everything before the firewall message), parsed straight from the line's bytes:
@@ -19,6 +19,8 @@ export interface Header {
   host: string
   tag: string
   msgStart: number
+  /** Why the head is malformed (a timestamp no clock shows…); '' when it is not. */
+  error: string
 }
 
 const DIGIT_1 = 49
@@ -83,8 +85,9 @@ export class HeaderParser {
   private time = 0
   private timeEnd = 0
 
-  // Reads the stamp at i into time/timeEnd, from the cached minute when only the seconds differ.
-  private timeAtCached(b: Uint8Array, i: number, end: number, ctx: TimeContext): boolean {
+  // Reads the stamp at i into time/timeEnd, from the cached minute when only the seconds differ:
+  // NO_STAMP, STAMP or BAD_STAMP (see StampReader.read).
+  private timeAtCached(b: Uint8Array, i: number, end: number, ctx: TimeContext): number {
     const n = this.stampLen
     if (n > 0 && ctx === this.stampCtx && ctx.reference === this.stampRef && i + n <= end && (i + n === end || b[i + n] === SP)) {
       const s0 = this.secStart
@@ -99,12 +102,13 @@ export class HeaderParser {
         if (offset >= 0) {
           this.timeEnd = i + n
           this.time = this.minuteBase + offset
-          return true
+          return STAMP
         }
       }
     }
     const r = this.stamps
-    if (!r.at(b, i, end, ctx)) return false
+    const found = r.read(b, i, end, ctx)
+    if (found !== STAMP) return found
     this.time = r.time
     this.timeEnd = r.end
     const len = r.end - i
@@ -117,7 +121,7 @@ export class HeaderParser {
       this.stampCtx = ctx
       this.stampRef = ctx.reference
     } else this.stampLen = 0
-    return true
+    return STAMP
   }
 
   /** Fills `out` from the head of b[start,end); unknown heads give time NaN and msgStart = start. */
@@ -126,6 +130,7 @@ export class HeaderParser {
     out.host = ''
     out.tag = ''
     out.msgStart = start
+    out.error = ''
     let i = start
     if (b[i] === LT) {
       let gt = i + 1
@@ -135,20 +140,28 @@ export class HeaderParser {
         if (b[i] === DIGIT_1 && b[i + 1] === SP) return this.rfc5424(b, i + 2, end, ctx, out)
       }
     }
-    let ok = this.timeAtCached(b, i, end, ctx)
-    if (!ok && i === start) {
+    let found = this.timeAtCached(b, i, end, ctx)
+    if (found === NO_STAMP && i === start) {
       if (b[i] === LBRACKET) return this.monotonic(b, i, end, out)
       // `grep -H` output: `file:Mar 11 …`
       let colon = i
       while (colon < end && b[colon] !== COLON && b[colon] !== SP) colon++
-      if (b[colon] === COLON && colon > i && this.stamps.at(b, colon + 1, end, ctx)) {
-        ok = true
+      if (b[colon] === COLON && colon > i) {
+        found = this.stamps.read(b, colon + 1, end, ctx)
         i = colon + 1
         this.time = this.stamps.time
         this.timeEnd = this.stamps.end
       }
     }
-    if (!ok) return
+    if (found === NO_STAMP) return
+    if (found === BAD_STAMP) {
+      out.error = this.stamps.error
+      return
+    }
+    if (this.timeEnd < end && b[this.timeEnd] !== SP) {
+      out.error = 'timestamp not followed by a space'
+      return
+    }
     out.time = this.time
     i = skipSpaces(b, this.timeEnd, end)
     let te = tokenEnd(b, i, end)
@@ -189,7 +202,14 @@ export class HeaderParser {
   }
 
   private rfc5424(b: Uint8Array, i: number, end: number, ctx: TimeContext, out: Header): void {
-    if (b[i] !== MINUS && this.stamps.at(b, i, end, ctx)) out.time = this.stamps.time
+    if (b[i] !== MINUS) {
+      const found = this.stamps.read(b, i, end, ctx)
+      if (found === BAD_STAMP) {
+        out.error = this.stamps.error
+        return
+      }
+      if (found === STAMP) out.time = this.stamps.time
+    }
     i = skipSpaces(b, tokenEnd(b, i, end), end)
     const spans: number[] = []
     for (let k = 0; k < 4 && i < end; k++) {
