@@ -26,6 +26,7 @@ export const RBRACKET = 93
 export const LOWER_A = 97
 export const LOWER_F = 102
 export const LOWER_Z = 122
+export const DEL = 127
 
 /** True for the bytes of the decimal digits. */
 export function isDigit(c: number): boolean {

@@ -1,8 +1,8 @@
 import { canonicalIPv6Bytes, parseIPv4Bytes } from './address.js'
-import { DIGIT_0, DIGIT_9, EQ, hexDigit, isHexDigit, LBRACKET, LPAREN, RPAREN, SP } from './ascii.js'
+import { COLON, DEL, DIGIT_0, DIGIT_9, EQ, hexDigit, isHexDigit, LBRACKET, LPAREN, PERCENT, RPAREN, SLASH, SP } from './ascii.js'
 import { Key, keyId, keyText } from './body-keys.js'
 import { afterBracket, groupEnd, isPair, keyEnd, valueEnd } from './body-tokens.js'
-import { bytesAre, decimal, latin1, RecentText } from './bytes.js'
+import { bytesAre, decimal, indexOfByte, latin1, RecentText } from './bytes.js'
 import {
   type MutablePacket,
   PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE,
@@ -81,8 +81,27 @@ export function sourceRoute(b: Uint8Array, body: number, end: number): number {
 function addressRoute(b: Uint8Array, v: number, e: number): number {
   const n = parseIPv4Bytes(b, v, e)
   if (n >= 0) return n
-  const text = canonicalIPv6Bytes(b, v, e)
+  const text = canonicalIPv6Bytes(b, v, zoneStart(b, v, e))
   return text === '' ? -1 : textHash(text)
+}
+
+/**
+ * Where an IPv6 address in b[v,e) ends and its zone (`fe80::3%eth0`) begins: the `%`, or e when it
+ * has none. The zone is not part of the address: a source is the same with or without it.
+ */
+function zoneStart(b: Uint8Array, v: number, e: number): number {
+  const pct = indexOfByte(b, PERCENT, v, e)
+  return pct < 0 ? e : pct
+}
+
+/** True for a zone name: 1-15 bytes of an interface name (printable, no `/`, `:` or `%`). */
+function isZone(b: Uint8Array, start: number, end: number): boolean {
+  if (end <= start || end - start > IFNAME_MAX) return false
+  for (let k = start; k < end; k++) {
+    const c = b[k]!
+    if (c <= SP || c >= DEL || c === SLASH || c === COLON || c === PERCENT) return false
+  }
+  return true
 }
 
 /** FNV-1a of a string's UTF-16 key units, as an unsigned 32-bit number. */
@@ -188,6 +207,10 @@ export class NetfilterParser {
   private hasDst = false
   /** Words and link-layer fields that say the line carries no IP header (ARP, TRUNCATED, an ethertype). */
   private notIp = false
+  // Which family the addresses and the header fields belong to: one line is one packet of one family.
+  private v4Address = false
+  private v4Header = false
+  private v6Header = false
 
   /**
    * Fills `pkt` from the body in b[start,end) (starting at `IN=`). Returns null on success, else a short
@@ -208,6 +231,9 @@ export class NetfilterParser {
     this.hasSrc = false
     this.hasDst = false
     this.notIp = false
+    this.v4Address = false
+    this.v4Header = false
+    this.v6Header = false
     // The token walk of body-tokens.ts, as sourceRoute takes it.
     let i = start
     while (i < end) {
@@ -364,7 +390,8 @@ export class NetfilterParser {
     return e
   }
 
-  // SRC= DST=: a dotted quad, or IPv6 in any notation (the kernel's full form is the fast one).
+  // SRC= DST=: a dotted quad, or IPv6 in any notation (the kernel's full form is the fast one),
+  // with a zone (`%eth0`) kept apart from the address.
   private address(isSrc: boolean, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
     const e = valueEnd(b, v, end, Key.SRC)
     // The kernel prints one SRC=; a second (outside an ICMP error's brackets) is a forged line, and
@@ -374,12 +401,19 @@ export class NetfilterParser {
     if (n >= 0) {
       if (isSrc) pkt.srcNum = n
       else pkt.dstNum = n
+      this.v4Address = true
     } else {
-      const text = this.v6.get(b, v, e)
-      if (text === '') return this.failAt(isSrc ? 'bad SRC address' : 'bad DST address', b, v, e)
+      const z = zoneStart(b, v, e)
+      const text = this.v6.get(b, v, z)
+      if (text === '' || (z < e && !isZone(b, z + 1, e))) return this.failAt(isSrc ? 'bad SRC address' : 'bad DST address', b, v, e)
       pkt.ipv6 = true
-      if (isSrc) pkt.src = text
-      else pkt.dst = text
+      if (isSrc) {
+        pkt.src = text
+        if (z < e) pkt.srcZone = latin1(b, z + 1, e)
+      } else {
+        pkt.dst = text
+        if (z < e) pkt.dstZone = latin1(b, z + 1, e)
+      }
     }
     if (isSrc) this.hasSrc = true
     else this.hasDst = true
@@ -388,6 +422,7 @@ export class NetfilterParser {
 
   // LEN= TOS= PREC= TTL= ID= (IPv6's LEN= comes here too: the payload plus its 40-byte header).
   private ipv4Field(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    if (key !== Key.LEN) this.v4Header = true
     switch (key) {
       case Key.LEN:
         if ((pkt.len = this.decimalField(key, b, v, end, pkt.ipv6 ? IPV6_MAX_LEN : U16)) < 0) return -1
@@ -409,6 +444,7 @@ export class NetfilterParser {
 
   // TC= HOPLIMIT= FLOWLBL=
   private ipv6Field(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    this.v6Header = true
     switch (key) {
       case Key.HOPLIMIT:
         if ((pkt.ttl = this.decimalField(key, b, v, end, U8)) < 0) return -1
@@ -600,6 +636,8 @@ export class NetfilterParser {
       // just stops before it was cut.
       return this.notIp ? 'non-ip' : 'line ends before SRC='
     }
+    if (pkt.ipv6 && this.v4Address) return 'SRC= and DST= of different address families'
+    if (pkt.ipv6 ? this.v4Header : this.v6Header) return pkt.ipv6 ? 'IPv4 header fields (TOS=, TTL=, ID=) in an IPv6 line' : 'IPv6 header fields (TC=, HOPLIMIT=, FLOWLBL=) in an IPv4 line'
     if (!this.protoSeen) return 'missing PROTO='
     if (pkt.inIf === '' && pkt.outIf === '') return 'neither IN= nor OUT= names an interface'
     pkt.chain = pkt.inIf === '' ? 'OUTPUT' : pkt.outIf === '' ? 'INPUT' : 'FORWARD'
