@@ -25,6 +25,9 @@ const UPPER_N = 78
 
 /** Finds the `IN=` that starts a netfilter body (its value followed by ` OUT=`) in b[from,end), or -1. */
 export function findBodyStart(b: Uint8Array, from: number, end: number): number {
+  // The first space at or after the last `IN=` value looked at: a later `IN=` whose value starts
+  // before it ends at the same space, so no byte is scanned twice (`IN=xIN=xIN=x…` stays linear).
+  let space = -1
   // Looks at every third byte (Horspool's skip for `IN=`): a byte that is none of I, N and = cannot
   // be inside an `IN=` that ends at or before the next byte looked at.
   let j = from + 2
@@ -32,9 +35,11 @@ export function findBodyStart(b: Uint8Array, from: number, end: number): number 
     const c = b[j]
     if (c === EQ) {
       if (b[j - 1] === UPPER_N && b[j - 2] === UPPER_I) {
-        let sp = j + 1
-        while (sp < end && b[sp] !== SP) sp++
-        if (bytesAre(b, sp + 1, 'OUT=')) return j - 2
+        if (space <= j) {
+          space = j + 1
+          while (space < end && b[space] !== SP) space++
+        }
+        if (space + OUT_KEY.length < end && bytesAre(b, space + 1, OUT_KEY)) return j - 2
       }
       j += 3
     } else if (c === UPPER_N) j += 1
@@ -43,6 +48,8 @@ export function findBodyStart(b: Uint8Array, from: number, end: number): number 
   }
   return -1
 }
+
+const OUT_KEY = 'OUT='
 
 /**
  * The source a netfilter body in b[body,end) names, as a number for dealing lines out to the parts
