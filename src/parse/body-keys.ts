@@ -28,6 +28,8 @@ export const enum Key {
   UID, GID, MARK,
   // no (complete) IP header
   INCOMPLETE, TRUNCATED, ARP, HTYPE, PTYPE, OPCODE, IPSRC, IPDST,
+  // Proxmox VE's pvefw-logger: FRAG=n (the kernel prints FRAG:n), mark=n, INVALID=LEN
+  FRAG, PVE_MARK, INVALID,
 }
 
 /** Every key and word with its spelling. */
@@ -49,6 +51,7 @@ export const KEY_NAMES: readonly (readonly [string, Key])[] = [
   ['UID', Key.UID], ['GID', Key.GID], ['MARK', Key.MARK],
   ['INCOMPLETE', Key.INCOMPLETE], ['TRUNCATED', Key.TRUNCATED], ['ARP', Key.ARP], ['HTYPE', Key.HTYPE],
   ['PTYPE', Key.PTYPE], ['OPCODE', Key.OPCODE], ['IPSRC', Key.IPSRC], ['IPDST', Key.IPDST],
+  ['FRAG', Key.FRAG], ['mark', Key.PVE_MARK], ['INVALID', Key.INVALID],
 ]
 
 /** Longest key or word known: longer tokens are unknown without looking further. */

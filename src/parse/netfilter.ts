@@ -1,6 +1,7 @@
 import { canonicalIPv6Bytes, parseIPv4Bytes } from './address.js'
 import { COLON, DEL, DIGIT_0, DIGIT_9, EQ, hexDigit, isHexDigit, LBRACKET, LPAREN, PERCENT, RPAREN, SLASH, SP } from './ascii.js'
 import { Key, keyId, keyText } from './body-keys.js'
+import { KERNEL_DIALECT, PVE_DIALECT } from './syslog-header.js'
 import { afterBracket, groupEnd, isPair, keyEnd, valueEnd } from './body-tokens.js'
 import { bytesAre, decimal, indexOfByte, latin1, RecentText } from './bytes.js'
 import {
@@ -50,6 +51,30 @@ export function findBodyStart(b: Uint8Array, from: number, end: number): number 
 }
 
 const OUT_KEY = 'OUT='
+
+/**
+ * Proxmox VE: where the body starts in b[from,end), the message after pvefw-logger's head: the first
+ * token that is IN=, OUT=, PHYSIN=, PHYSOUT=, MAC= or SRC= (the interfaces are printed only when
+ * there are some); -1 when there is none.
+ */
+export function findPveBodyStart(b: Uint8Array, from: number, end: number): number {
+  let i = from
+  while (i < end) {
+    if (b[i] === SP) {
+      i++
+      continue
+    }
+    const j = keyEnd(b, i, end)
+    if (!isPair(b, j, end)) {
+      i = j
+      continue
+    }
+    const key = keyId(b, i, j)
+    if (key === Key.IN || key === Key.OUT || key === Key.PHYSIN || key === Key.PHYSOUT || key === Key.MAC || key === Key.SRC) return i
+    i = valueEnd(b, j + 1, end, key)
+  }
+  return -1
+}
 
 /**
  * The source a netfilter body in b[body,end) names, as a number for dealing lines out to the parts
@@ -170,8 +195,10 @@ function flagBit(key: Key): number {
 const U8 = 0xff
 const U16 = 0xffff
 const U32 = 0xffffffff
+/** The IPv6 header, which the kernel's LEN= counts and pvefw-logger's does not. */
+const IPV6_HEADER = 40
 /** IPv6's LEN= is the payload length plus the 40-byte header. */
-const IPV6_MAX_LEN = 0xffff + 40
+const IPV6_MAX_LEN = 0xffff + IPV6_HEADER
 /** A flow label is 20 bits. */
 const FLOW_LABEL_MAX = 0xfffff
 /** An IPv4 fragment offset (FRAG:n, in 8-byte units) is 13 bits. */
@@ -219,12 +246,17 @@ export class NetfilterParser {
   private v4Header = false
   private v6Header = false
 
+  /** The format of the body being read: KERNEL_DIALECT or PVE_DIALECT. */
+  private dialect = KERNEL_DIALECT
+
   /**
-   * Fills `pkt` from the body in b[start,end) (starting at `IN=`). Returns null on success, else a short
-   * description of what is wrong; 'non-ip' marks a well-formed body without an IP header (ARP, bridge).
+   * Fills `pkt` from the body in b[start,end) (starting at `IN=`), written in `dialect` (see the
+   * header's). Returns null on success, else a short description of what is wrong; 'non-ip' marks a
+   * well-formed body without an IP header (ARP, bridge).
    */
-  parse(b: Uint8Array, start: number, end: number, pkt: MutablePacket): string | null {
+  parse(b: Uint8Array, start: number, end: number, pkt: MutablePacket, dialect = KERNEL_DIALECT): string | null {
     pkt.buf = b
+    this.dialect = dialect
     this.protoSeen = false
     this.numericProto = false
     this.inFlags = false
@@ -279,6 +311,10 @@ export class NetfilterParser {
             break
           case Key.PROTO:
             i = this.protocol(b, v, end, pkt)
+            break
+          case Key.FRAG:
+          case Key.INVALID:
+            i = this.pveField(key, b, v, end, pkt)
             break
           default:
             i = this.linkField(key, b, v, end, pkt)
@@ -429,6 +465,7 @@ export class NetfilterParser {
 
   // LEN= TOS= PREC= TTL= ID= (IPv6's LEN= comes here too: the payload plus its 40-byte header).
   private ipv4Field(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    if (this.dialect === PVE_DIALECT && pkt.ipv6 && (key === Key.LEN || key === Key.ID)) return this.pveIpv6Field(key, b, v, end, pkt)
     if (key !== Key.LEN) this.v4Header = true
     switch (key) {
       case Key.LEN:
@@ -469,6 +506,10 @@ export class NetfilterParser {
   private protocol(b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
     const e = valueEnd(b, v, end, Key.PROTO)
     this.protoSeen = true
+    if (this.dialect === PVE_DIALECT && e - v === 3 && bytesAre(b, v, 'ARP')) {
+      this.notIp = true // pvefw-logger prints ARP's addresses as SRC= and DST=
+      return e
+    }
     const p = protoValue(b, v, e)
     if (p < 0) return this.failAt('unknown protocol', b, v, e)
     pkt.proto = p
@@ -507,7 +548,10 @@ export class NetfilterParser {
         this.inFlags = false
         this.sawUrgp = true
         break
+      case Key.INVALID:
+        return this.pveField(key, b, v, end, pkt)
       default:
+        this.inFlags = false
         return this.trailerField(key, b, v, end)
     }
     return this.numberEnd
@@ -522,7 +566,10 @@ export class NetfilterParser {
       case Key.DPT:
         pkt.dport = this.number(b, v, end)
         break
+      case Key.INVALID:
+        return this.pveField(key, b, v, end, pkt)
       case Key.LEN:
+        if (this.dialect === PVE_DIALECT) return this.pveUdpLength(b, v, end, pkt)
         if ((pkt.udpLen = this.decimalField(key, b, v, end, U16)) < 0) return -1
         break
       default:
@@ -548,6 +595,7 @@ export class NetfilterParser {
         if ((pkt.icmpSeq = this.decimalField(key, b, v, end, U16)) < 0) return -1
         break
       case Key.PARAMETER:
+        if (this.dialect === PVE_DIALECT && pkt.proto === PROTO_ICMPV6) return valueEnd(b, v, end, key) // HEADER, NEXTHEADER, OPTION or a pointer
         if (this.decimalField(key, b, v, end, U8) < 0) return -1
         break
       case Key.MTU:
@@ -555,9 +603,13 @@ export class NetfilterParser {
         break
       case Key.GATEWAY: {
         const e = valueEnd(b, v, end, key)
-        if (parseIPv4Bytes(b, v, e) < 0) return this.badValue(key, b, v, end, 'an IPv4 address')
+        // pvefw-logger prints an ICMPv6 redirect's gateway, an IPv6 address.
+        const ok = pkt.proto === PROTO_ICMP ? parseIPv4Bytes(b, v, e) >= 0 : this.dialect === PVE_DIALECT && this.v6.get(b, v, e) !== ''
+        if (!ok) return this.badValue(key, b, v, end, pkt.proto === PROTO_ICMP ? 'an IPv4 address' : 'an IPv6 address')
         return e
       }
+      case Key.INVALID:
+        return this.pveField(key, b, v, end, pkt)
       default:
         return this.trailerField(key, b, v, end)
     }
@@ -574,6 +626,10 @@ export class NetfilterParser {
         break
       case Key.MARK:
         if (this.hexField(key, b, v, end, U32) < 0) return -1
+        break
+      case Key.PVE_MARK:
+        if (this.dialect !== PVE_DIALECT) return valueEnd(b, v, end, key)
+        if (this.decimalField(key, b, v, end, U32) < 0) return -1
         break
       default:
         return valueEnd(b, v, end, key)
@@ -599,6 +655,44 @@ export class NetfilterParser {
       this.fragmentOffset = offset
     }
     return j
+  }
+
+  // Proxmox VE's own fields: FRAG=n (an IPv4 fragment offset, before DF/MF) and INVALID=LEN/IHL
+  // (a header too short to print: before SRC= there is no IP header, after PROTO= no transport one).
+  private pveField(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    if (this.dialect !== PVE_DIALECT) return valueEnd(b, v, end, key)
+    if (key === Key.INVALID) {
+      if (this.protoSeen) this.incomplete = true
+      else this.notIp = true
+      return valueEnd(b, v, end, key)
+    }
+    const offset = this.decimalField(key, b, v, end, pkt.ipv6 ? U16 : FRAG_OFFSET_MAX)
+    if (offset < 0) return -1
+    pkt.fragment = true
+    this.fragmentOffset = offset
+    return this.numberEnd
+  }
+
+  // Proxmox VE's IPv6 LEN= and ID=: LEN= is the payload length (the kernel's is 40 more: stored as the
+  // kernel's), ID= belongs to FRAG= (a fragment header, printed with %d).
+  private pveIpv6Field(key: Key, b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    if (key === Key.ID) return valueEnd(b, v, end, key)
+    const n = this.decimalField(key, b, v, end, U16)
+    if (n < 0) return -1
+    pkt.len = n + IPV6_HEADER
+    return this.numberEnd
+  }
+
+  // pvefw-logger prints UDP's `LEN=%u` without the space after it, so a mark follows glued:
+  // `LEN=52mark=3`. The length ends where the digits do.
+  private pveUdpLength(b: Uint8Array, v: number, end: number, pkt: MutablePacket): number {
+    let e = v
+    let n = 0
+    while (e < end && e - v < 6 && b[e]! >= DIGIT_0 && b[e]! <= DIGIT_9) n = n * 10 + (b[e++]! - DIGIT_0)
+    const glued = e < end && bytesAre(b, e, 'mark=')
+    if (e === v || n > U16 || (e < end && b[e] !== SP && !glued)) return this.badValue(Key.LEN, b, v, end, `0-${U16}`)
+    pkt.udpLen = n
+    return e
   }
 
   // OPT ( … ) after the word ending at j: IPv4 options or IPv6 extension headers before PROTO=, TCP
@@ -636,6 +730,7 @@ export class NetfilterParser {
 
   // What the whole line must have: addresses, a protocol, an interface, the protocol's own fields.
   private finish(pkt: MutablePacket): string | null {
+    if (this.notIp && this.dialect === PVE_DIALECT) return 'non-ip'
     if (!this.hasSrc || !this.hasDst) {
       if (this.protoSeen) return 'missing SRC= or DST='
       // Only a line that says it carries something else is not IP (ARP, TRUNCATED, another
@@ -656,7 +751,8 @@ export class NetfilterParser {
       case PROTO_TCP:
         if (bare && pkt.dport < 0) break
         if (pkt.sport < 0 || pkt.dport < 0) return 'TCP line without valid SPT=/DPT='
-        if (!this.sawWindow || !this.sawUrgp) return 'TCP line without WINDOW= … URGP='
+        // pvefw-logger prints URGP= only with URG (and never RES=).
+        if (!this.sawWindow || (!this.sawUrgp && (this.dialect === KERNEL_DIALECT || (this.flags & URG) !== 0))) return 'TCP line without WINDOW= … URGP='
         if (this.sawSeq !== this.sawAck) return 'TCP line with SEQ= but not ACK= (or ACK= alone)'
         pkt.flags = this.flags
         break

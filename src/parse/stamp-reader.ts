@@ -1,11 +1,14 @@
-import { COLON, DIGIT_0, DOT, MINUS, PLUS, SP } from './ascii.js'
+import { COLON, DIGIT_0, DOT, LBRACKET, MINUS, PLUS, RBRACKET, SLASH, SP } from './ascii.js'
+import { NameReader } from './month-names.js'
 import { digitsAt, latin1 } from './bytes.js'
 import { isoTime, syslogMinuteStable, syslogTime, type TimeContext } from './time.js'
 
 // Reading the timestamps that start syslog lines, straight from the bytes:
-//   RFC 3164:            Mar 11 20:35:11[.frac]
+//   RFC 3164:            Mar 11 20:35:11[.frac]   (journalctl short: month names of LC_TIME too)
 //   ISO 8601 / RFC 3339: 2026-11-22T07:15:55[.frac][Z|+hh:mm|+hhmm]   (T or a space)
 //   journalctl full:     Sun 2026-11-22 07:15:55 UTC
+//   dmesg -T:            [Fri Dec  4 15:05:56 2026]   (strftime's %a %b %e %T %Y, in LC_TIME)
+//   Proxmox VE:          14/Mar/2014:12:47:07 +0100   (strftime's %d/%b/%Y:%T %z, C locale)
 // A stamp that has the shape of one of these but a value no clock shows (2026-02-31, month 13,
 // 25:00, a +99:99 zone) is not read as something else: it is BAD, with a reason.
 
@@ -58,16 +61,53 @@ export class StampReader {
   ms = 0
   /** Why the last stamp is BAD_STAMP. */
   error = ''
+  private readonly names = new NameReader()
 
-  /** Reads the stamp at i (RFC 3164, ISO 8601 or journalctl's full form): NO_STAMP, STAMP or BAD_STAMP. */
+  /**
+   * Reads the stamp at i (RFC 3164, ISO 8601, journalctl's full form, dmesg -T): NO_STAMP, STAMP
+   * or BAD_STAMP.
+   */
   read(b: Uint8Array, i: number, end: number, ctx: TimeContext): number {
     const c = b[i]!
-    if (c >= 48 && c <= 57) return this.iso(b, i, end)
-    if (c >= 65 && c <= 90) {
-      const r = this.bsd(b, i, end, ctx)
-      return r !== NO_STAMP ? r : this.full(b, i, end)
+    if (c >= 48 && c <= 57) {
+      const r = this.iso(b, i, end)
+      return r !== NO_STAMP ? r : this.bsd(b, i, end, ctx) // zh_CN and ja_JP months: `12月`
     }
-    return NO_STAMP
+    if (c === LBRACKET) return this.ctime(b, i, end)
+    const r = this.bsd(b, i, end, ctx)
+    return r !== NO_STAMP ? r : this.full(b, i, end)
+  }
+
+  // The month at i: English by its three letters (most logs), else a name of LC_TIME; -1 when none.
+  // Sets monthEnd to the space after it.
+  private monthEnd = 0
+  private month(b: Uint8Array, i: number, end: number): number {
+    const english = MONTHS.get(code3At(b, i))
+    if (english !== undefined && b[i + 3] === SP) {
+      this.monthEnd = i + 3
+      return english
+    }
+    const m = this.names.month(b, i, end)
+    this.monthEnd = this.names.end
+    return m
+  }
+
+  // `d` or `dd` after one or two spaces (strftime's %d, or %e padded with a space) and the space
+  // after it: returns the day (-1 when not that) and sets dayEnd to that space.
+  private dayEnd = 0
+  private day(b: Uint8Array, i: number): number {
+    if (b[i] !== SP) return -1
+    i++
+    if (b[i] === SP) i++
+    let day = digitsAt(b, i, 2)
+    if (day >= 0) i += 2
+    else {
+      day = digitsAt(b, i, 1)
+      i += 1
+    }
+    if (day < 0 || b[i] !== SP) return -1
+    this.dayEnd = i
+    return day
   }
 
   private bad(b: Uint8Array, start: number, end: number, what: string): number {
@@ -137,20 +177,13 @@ export class StampReader {
     return STAMP
   }
 
-  // RFC 3164 `Mmm dd hh:mm:ss[.frac]` at i.
+  // RFC 3164 `Mmm dd hh:mm:ss[.frac]` at i (journalctl short prints its month names in LC_TIME).
   private bsd(b: Uint8Array, i: number, end: number, ctx: TimeContext): number {
-    const month = MONTHS.get(code3At(b, i))
-    if (month === undefined || b[i + 3] !== SP) return NO_STAMP
-    let j = i + 4
-    if (b[j] === SP) j++
-    let day = digitsAt(b, j, 2)
-    if (day >= 0) j += 2
-    else {
-      day = digitsAt(b, j, 1)
-      j += 1
-    }
-    if (day < 0 || b[j] !== SP) return NO_STAMP
-    const clock = this.clock(b, j + 1, end, i)
+    const month = this.month(b, i, end)
+    if (month < 0) return NO_STAMP
+    const day = this.day(b, this.monthEnd)
+    if (day < 0) return NO_STAMP
+    const clock = this.clock(b, this.dayEnd + 1, end, i)
     if (clock !== STAMP) return clock
     // Any year: February 29 is valid, syslogTime finds its leap year.
     if (day < 1 || day > daysIn(month, undefined)) return this.bad(b, i, end, 'no such date')
@@ -160,14 +193,65 @@ export class StampReader {
     return STAMP
   }
 
-  // journalctl short-full: `Sun 2026-11-22 07:15:55 UTC`. Only UTC/GMT or a numeric zone is trusted.
+  // dmesg -T: `[Fri Dec  4 15:05:56 2026]`, local time, names in LC_TIME (`[Fr Dez  4 …]`,
+  // `[金 12月  4 …]`). A known weekday and month make it one: then any other flaw is BAD, and the
+  // weekday must be the date's.
+  private ctime(b: Uint8Array, i: number, end: number): number {
+    const weekdays = this.names.weekdays(b, i + 1, end)
+    if (weekdays === 0) return NO_STAMP
+    let j = this.names.end + 1
+    while (b[j] === SP) j++
+    const month = this.month(b, j, end)
+    if (month < 0) return NO_STAMP
+    const day = this.day(b, this.monthEnd)
+    if (day < 0) return this.bad(b, i, end, 'no day of the month')
+    const clock = this.clock(b, this.dayEnd + 1, end, i)
+    if (clock === BAD_STAMP) return clock
+    const y = digitsAt(b, this.clockEnd + 1, 4)
+    if (clock === NO_STAMP || b[this.clockEnd] !== SP || y < 0 || b[this.clockEnd + 5] !== RBRACKET) return this.bad(b, i, end, 'not `[weekday month day hh:mm:ss year]`')
+    if (day < 1 || day > daysIn(month, y)) return this.bad(b, i, end, 'no such date')
+    if ((weekdays & (1 << new Date(Date.UTC(y, month, day)).getUTCDay())) === 0) return this.bad(b, i, end, 'weekday not that of the date')
+    this.end = this.clockEnd + 6
+    this.minuteStable = true
+    this.time = isoTime(y, month, day, this.hour, this.minute, this.second, this.ms, null)
+    return STAMP
+  }
+
+  /**
+   * Proxmox VE's `dd/Mon/yyyy:hh:mm:ss +hhmm` at i (English months: pvefw-logger never sets a
+   * locale): STAMP, or BAD_STAMP with the reason.
+   */
+  readPve(b: Uint8Array, i: number, end: number): number {
+    const d = digitsAt(b, i, 2)
+    const month = MONTHS.get(code3At(b, i + 3))
+    const y = digitsAt(b, i + 7, 4)
+    if (d < 0 || b[i + 2] !== SLASH || month === undefined || b[i + 6] !== SLASH || y < 0 || b[i + 11] !== COLON) return this.bad(b, i, end, 'not `dd/Mon/yyyy:hh:mm:ss +hhmm`')
+    const clock = this.clock(b, i + 12, end, i)
+    if (clock === BAD_STAMP) return clock
+    if (clock === NO_STAMP || this.clockEnd !== i + 20 || b[i + 20] !== SP) return this.bad(b, i, end, 'not `dd/Mon/yyyy:hh:mm:ss +hhmm`')
+    if (d < 1 || d > daysIn(month, y)) return this.bad(b, i, end, 'no such date')
+    const z = b[i + 21]
+    const oh = digitsAt(b, i + 22, 2)
+    const om = digitsAt(b, i + 24, 2)
+    if ((z !== PLUS && z !== MINUS) || oh < 0 || om < 0 || oh > 23 || om > 59) return this.bad(b, i, end, 'no such zone offset')
+    this.end = i + 26
+    this.minuteStable = true
+    this.time = isoTime(y, month, d, this.hour, this.minute, this.second, this.ms, (z === MINUS ? -1 : 1) * (oh * 60 + om))
+    return STAMP
+  }
+
+  // journalctl short-full: `Sun 2026-11-22 07:15:55 UTC` (the weekday in LC_TIME). Only UTC/GMT or a
+  // numeric zone is trusted.
   private full(b: Uint8Array, i: number, end: number): number {
-    if (!WEEKDAYS.has(code3At(b, i)) || b[i + 3] !== SP) return NO_STAMP
-    const r = this.iso(b, i + 4, end)
+    let dateAt: number
+    if (WEEKDAYS.has(code3At(b, i)) && b[i + 3] === SP) dateAt = i + 4
+    else if (this.names.weekdays(b, i, end) !== 0) dateAt = this.names.end + 1
+    else return NO_STAMP
+    const r = this.iso(b, dateAt, end)
     if (r !== STAMP || b[this.end] !== SP) return r
     const z = this.end + 1
     if (end - z >= 3 && UTC_CODES.has(code3At(b, z)) && (z + 3 === end || b[z + 3] === SP)) {
-      this.iso(b, i + 4, end, true)
+      this.iso(b, dateAt, end, true)
       this.end = z + 3
     }
     return STAMP

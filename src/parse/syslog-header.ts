@@ -10,8 +10,14 @@ import type { TimeContext } from './time.js'
 //   RFC 5424:                        <4>1 2026-11-22T07:15:55.86+00:00 fw kernel - - - …
 //   journalctl short-full:           Sun 2026-11-22 07:15:55 UTC fw kernel: …
 //   no tag (ulogd LOGEMU):           Mar 11 20:35:11 fw IN=eth0 …
-//   dmesg / short-monotonic:         [ 123.456] …  (no wall-clock time)
+//   dmesg:                           [ 123.456] FINAL_REJECT: IN=…  (no wall-clock time, no host or tag)
+//   journalctl short-monotonic:      [ 123.456] fw kernel: …
+//   dmesg -T:                        [Fri Dec  4 15:05:56 2026] …  (names in LC_TIME, like journalctl's)
 //   a `grep -H` file name in front:  kern.log:Mar 11 20:35:11 …
+//   Proxmox VE pve-firewall.log:     101 6 tap101i0-IN 14/Mar/2014:12:47:07 +0100 policy DROP: IN=…
+//                                    (VM id or 0, log level 0-7, chain or `-`: see Header.dialect)
+// The kernel's uptime may be followed by a printk caller id (`[  12.345678][    C1]`, or in dmesg
+// `[  12.345678] [  T1234]`); neither is part of the message.
 
 /** What the head of a line says; `msgStart` is where the firewall message begins. */
 export interface Header {
@@ -21,9 +27,23 @@ export interface Header {
   msgStart: number
   /** Why the head is malformed (a timestamp no clock shows…); '' when it is not. */
   error: string
+  /** The format of the message: the kernel's LOG text, or Proxmox VE's pvefw-logger (Dialect). */
+  dialect: number
+  /** Proxmox VE: the chain the rule is in (`tap101i0-IN`, `PVEFW-HOST-IN`), '' for none (`-`). */
+  chain: string
 }
 
+/** Header.dialect: the kernel's nf_log_syslog text (and ulogd's, which follows it). */
+export const KERNEL_DIALECT = 0
+/** Header.dialect: Proxmox VE's pvefw-logger, which prints its own body (see NetfilterParser). */
+export const PVE_DIALECT = 1
+
 const DIGIT_1 = 49
+const DIGIT_7 = 55
+const UPPER_C = 67
+const UPPER_T = 84
+/** Longest chain name pvefw-logger prints. */
+const PVE_MAX_CHAIN = 28
 
 /** Skips a `[ 123.456]` kernel uptime at i; returns the index after it (i when there is none). */
 export function skipUptime(b: Uint8Array, i: number, end: number): number {
@@ -42,6 +62,39 @@ export function skipUptime(b: Uint8Array, i: number, end: number): number {
   j++
   while (b[j] === SP) j++
   return j
+}
+
+/** Skips a printk caller id at i (`[ T1234]`, `[    C1]`: thread or CPU); returns the index after it. */
+export function skipCaller(b: Uint8Array, i: number, end: number): number {
+  if (b[i] !== LBRACKET) return i
+  let j = i + 1
+  while (b[j] === SP && j - i < 12) j++
+  if (b[j] !== UPPER_T && b[j] !== UPPER_C) return i
+  const first = ++j
+  while (j < end && j - first < 10 && b[j]! >= DIGIT_0 && b[j]! <= DIGIT_9) j++
+  if (j === first || b[j] !== RBRACKET) return i
+  j++
+  while (b[j] === SP) j++
+  return j
+}
+
+/** Skips what the kernel puts before a message: its uptime, then a printk caller id, either optional. */
+export function skipKernelStamps(b: Uint8Array, i: number, end: number): number {
+  return skipCaller(b, skipUptime(b, i, end), end)
+}
+
+/**
+ * Where the message of a line with Proxmox VE's head starts (after `<vmid> <level> <chain> <time>
+ * <zone> `), or -1 when the line does not start like one. Only the shape: HeaderParser checks values.
+ */
+export function pveMessageStart(b: Uint8Array, start: number, end: number): number {
+  let j = start
+  while (j < end && j - start <= 10 && b[j]! >= DIGIT_0 && b[j]! <= DIGIT_9) j++
+  if (j === start || b[j] !== SP || b[j + 1]! < DIGIT_0 || b[j + 1]! > DIGIT_7 || b[j + 2] !== SP) return -1
+  const chainEnd = tokenEnd(b, j + 3, end)
+  const stampEnd = tokenEnd(b, chainEnd + 1, end)
+  const zoneEnd = tokenEnd(b, stampEnd + 1, end)
+  return zoneEnd < end ? zoneEnd + 1 : -1
 }
 
 function tokenEnd(b: Uint8Array, i: number, end: number): number {
@@ -131,15 +184,20 @@ export class HeaderParser {
     out.tag = ''
     out.msgStart = start
     out.error = ''
+    out.dialect = KERNEL_DIALECT
+    out.chain = ''
     let i = start
-    if (b[i] === LT) {
+    const c = b[i]
+    if (c === LT) {
       let gt = i + 1
       while (gt < end && gt - i <= 4 && b[gt] !== GT) gt++
       if (b[gt] === GT && gt > i + 1 && digitsAt(b, i + 1, gt - i - 1) >= 0) {
         i = gt + 1
         if (b[i] === DIGIT_1 && b[i + 1] === SP) return this.rfc5424(b, i + 2, end, ctx, out)
       }
-    }
+    } else if (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9 && this.pve(b, i, end, out)) return
+    // journalctl in ja_JP pads months 1-9 with a space: ` 1月 04 15:05:56 fw kernel: …`.
+    while (b[i] === SP) i++
     let found = this.timeAtCached(b, i, end, ctx)
     if (found === NO_STAMP && i === start) {
       if (b[i] === LBRACKET) return this.monotonic(b, i, end, out)
@@ -162,12 +220,18 @@ export class HeaderParser {
       out.error = 'timestamp not followed by a space'
       return
     }
+    if (b[i] === LBRACKET) {
+      // dmesg -T: the message follows (no host, no tag).
+      out.time = this.time
+      out.msgStart = skipKernelStamps(b, skipSpaces(b, this.timeEnd, end), end)
+      return
+    }
     out.time = this.time
     i = skipSpaces(b, this.timeEnd, end)
     let te = tokenEnd(b, i, end)
     if (isTag(b, i, te)) {
       out.tag = this.tags.get(b, i, te - 1)
-      out.msgStart = skipUptime(b, skipSpaces(b, te, end), end)
+      out.msgStart = skipKernelStamps(b, skipSpaces(b, te, end), end)
       return
     }
     if (b[i] === LBRACKET || hasEquals(b, i, te)) {
@@ -188,17 +252,45 @@ export class HeaderParser {
       out.tag = this.tags.get(b, i, tagEnd)
       i = skipSpaces(b, te, end)
     }
-    out.msgStart = skipUptime(b, i, end)
+    out.msgStart = skipKernelStamps(b, i, end)
   }
 
-  // dmesg or journalctl short-monotonic: uptime only.
+  // dmesg (`[ 123.456] DROP IN=…`: the message right after the uptime and caller id) or journalctl
+  // short-monotonic (`[ 123.456] fw kernel: …`: a host, then a tag).
   private monotonic(b: Uint8Array, i: number, end: number, out: Header): void {
-    i = skipUptime(b, i, end)
-    const te = tokenEnd(b, i, end)
-    if (isTag(b, i, te)) {
-      out.tag = this.tags.get(b, i, te - 1)
-      out.msgStart = skipUptime(b, skipSpaces(b, te, end), end)
-    } else out.msgStart = i
+    i = skipKernelStamps(b, i, end)
+    out.msgStart = i
+    const he = tokenEnd(b, i, end)
+    if (he === i || b[he - 1] === COLON || hasEquals(b, i, he)) return
+    const t = skipSpaces(b, he, end)
+    const te = tokenEnd(b, t, end)
+    if (!isTag(b, t, te)) return
+    out.host = this.hosts.get(b, i, he)
+    out.tag = this.tags.get(b, t, te - 1)
+    out.msgStart = skipKernelStamps(b, skipSpaces(b, te, end), end)
+  }
+
+  // Proxmox VE: `<vmid> <level 0-7> <chain> <dd/Mon/yyyy:hh:mm:ss> <+hhmm> <message>`. False when
+  // the line does not start like one; true when it does, with the time or the reason it is bad.
+  private pve(b: Uint8Array, i: number, end: number, out: Header): boolean {
+    let j = i
+    while (j < end && j - i <= 10 && b[j]! >= DIGIT_0 && b[j]! <= DIGIT_9) j++
+    if (b[j] !== SP || b[j + 1]! < DIGIT_0 || b[j + 1]! > DIGIT_7 || b[j + 2] !== SP) return false
+    out.dialect = PVE_DIALECT
+    const chainStart = j + 3
+    const chainEnd = tokenEnd(b, chainStart, end)
+    if (chainEnd === chainStart || chainEnd - chainStart > PVE_MAX_CHAIN || chainEnd >= end) {
+      out.error = 'Proxmox VE line without a chain name of 1-28 bytes'
+      return true
+    }
+    if (this.stamps.readPve(b, chainEnd + 1, end) !== STAMP) {
+      out.error = this.stamps.error
+      return true
+    }
+    out.time = this.stamps.time
+    if (!(chainEnd - chainStart === 1 && b[chainStart] === MINUS)) out.chain = this.tags.get(b, chainStart, chainEnd)
+    out.msgStart = this.stamps.end < end && b[this.stamps.end] === SP ? this.stamps.end + 1 : this.stamps.end
+    return true
   }
 
   private rfc5424(b: Uint8Array, i: number, end: number, ctx: TimeContext, out: Header): void {
@@ -236,6 +328,6 @@ export class HeaderParser {
     }
     out.host = field(0, this.hosts)
     out.tag = field(1, this.tags)
-    out.msgStart = skipUptime(b, i, end)
+    out.msgStart = skipKernelStamps(b, i, end)
   }
 }
