@@ -10,7 +10,7 @@ import { ROOT, cliJson, tempDir } from './helpers/cli.js'
 // run, so this asserts the detections, not byte-identical reports (test/golden.test.ts does that on
 // the committed captures). Needs root and the tools .ci/run installs.
 
-const SCENARIOS = ['syn-scan', 'ack-scan', 'conntrack-leftovers', 'nft-log', 'ipv6-syn-scan', 'fmt-journal-short', 'fmt-ulogd']
+const SCENARIOS = ['syn-scan', 'ack-scan', 'conntrack-leftovers', 'nft-log', 'ipv6-syn-scan', 'fmt-journal-short', 'fmt-ulogd', 'fmt-dmesg', 'fmt-dmesg-ctime-fr', 'fmt-journal-short-ja']
 const TOOLS = ['ip', 'iptables', 'nft', 'rsyslogd', 'nmap', 'conntrack', 'ulogd', 'socat']
 const runnable = process.getuid?.() === 0 && TOOLS.every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0)
 

@@ -60,6 +60,9 @@ main() {
   [[ " ${names[*]} " == *" fmt-journal"* ]] &&
     tools+=(journalctl:systemd /lib/systemd/systemd-journald:systemd)
   [[ " ${names[*]} " == *" fmt-ulogd "* ]] && tools+=(ulogd:ulogd2)
+  [[ " ${names[*]} " == *" fmt-dmesg"* ]] && tools+=(dmesg:util-linux)
+  [[ " ${names[*]} " == *-de\ * || " ${names[*]} " == *-fr\ * || " ${names[*]} " == *-es\ * || " ${names[*]} " == *-zh\ * || " ${names[*]} " == *-ja\ * ]] &&
+    tools+=(localedef:locales)
   lab_require "${tools[@]}"
   lab_init
 

@@ -5,7 +5,10 @@
 #
 #   rsyslog FORMAT  rsyslogd + imkmsg, FORMAT rfc3339 (Debian default) | rfc3164 | rfc5424
 #   klog            rsyslogd + imklog keeping the kernel's "[ 123.456]" uptime stamp, RFC 3164
-#   journal MODE    systemd-journald, read back with journalctl -k -o MODE (short | short-iso)
+#   journal MODE [LOCALE]  systemd-journald, read back with journalctl -k -o MODE (short | short-iso),
+#                   LC_TIME=LOCALE (month names) when given
+#   dmesg plain|ctime [LOCALE]  no daemon: the kernel ring buffer read back with dmesg, or dmesg -T
+#                   (wall-clock stamps with the weekday and month names of LC_TIME=LOCALE)
 #   ulogd           ulogd2 reading NFLOG in the target namespace, LOGEMU output (no "kernel:")
 #
 # Why imkmsg by default: it reads /dev/kmsg, where every reader gets every record, so it never
@@ -21,16 +24,18 @@ CAP_ARG=""
 CAP_DIR=""
 CAP_PID=""
 CAP_TOKEN=""
+CAP_LOCALE=""
 CAP_NFLOG_GROUP=77
 
 capture_start() {
-  CAP_KIND="$1" CAP_ARG="${2:-}"
+  CAP_KIND="$1" CAP_ARG="${2:-}" CAP_LOCALE="${3:-}" CAP_PID=""
   CAP_DIR="$LAB_TMP/capture-$LAB_SEQ"
   CAP_TOKEN="portsleuth-capture-$$-$LAB_SEQ-$RANDOM"
   mkdir -p "$CAP_DIR"
   case "$CAP_KIND" in
     rsyslog | klog) cap_rsyslog_start ;;
     journal) cap_journal_start ;;
+    dmesg) cap_dmesg_start ;;
     ulogd) cap_ulogd_start ;;
     *) die "unknown collector '$CAP_KIND'" ;;
   esac
@@ -90,7 +95,7 @@ cap_require_kmsg_free() {
 # journal setup is touched, and the mounts vanish with the process.
 cap_journal_start() {
   mkdir -p "$CAP_DIR/journal"
-  record -n "collector: systemd-journald (Storage=volatile, hostname fw), read with \`journalctl -k -o $CAP_ARG\`"
+  record -n "collector: systemd-journald (Storage=volatile, hostname fw), read with \`${CAP_LOCALE:+LC_TIME=$CAP_LOCALE.UTF-8 }journalctl -k -o $CAP_ARG\`"
   lab_spawn journald unshare --mount --uts --propagation private bash -euc '
     hostname fw
     mount -t tmpfs -o mode=0755 tmpfs /run
@@ -105,9 +110,39 @@ cap_journal_start() {
 cap_journal_read() {
   local dir
   for dir in "$CAP_DIR"/journal/*/; do
-    [[ -d "$dir" ]] && journalctl --directory "$dir" -k -o "$CAP_ARG" --no-pager 2>/dev/null
+    [[ -d "$dir" ]] && cap_in_locale journalctl --directory "$dir" -k -o "$CAP_ARG" --no-pager 2>/dev/null
   done
   return 0
+}
+
+# Runs a command with LC_TIME=$CAP_LOCALE (compiled once per run with localedef, so the host needs
+# only the locales package's definitions), or as it is when no locale was asked for.
+cap_in_locale() {
+  if [[ -z "$CAP_LOCALE" ]]; then
+    "$@"
+    return
+  fi
+  local dir="$LAB_TMP/locales"
+  if [[ ! -d "$dir/$CAP_LOCALE.UTF-8" ]]; then
+    mkdir -p "$dir"
+    localedef -i "$CAP_LOCALE" -f UTF-8 "$dir/$CAP_LOCALE.UTF-8" >"$LAB_TMP/localedef.out" 2>&1 ||
+      die "localedef $CAP_LOCALE failed: $(tail -n 3 "$LAB_TMP/localedef.out")"
+  fi
+  LOCPATH="$dir" LC_ALL="$CAP_LOCALE.UTF-8" "$@"
+}
+
+# dmesg: nothing runs during the capture; the ring buffer is read back when it ends. The markers
+# are in it too, and delimit the scenario.
+cap_dmesg_start() {
+  case "$CAP_ARG" in
+    plain) record -n "collector: none; read back with \`dmesg\` (the kernel's uptime stamps)" ;;
+    ctime) record -n "collector: none; read back with \`${CAP_LOCALE:+LC_TIME=$CAP_LOCALE.UTF-8 }dmesg -T\`" ;;
+    *) die "unknown dmesg mode '$CAP_ARG'" ;;
+  esac
+}
+
+cap_dmesg_read() {
+  if [[ "$CAP_ARG" == ctime ]]; then cap_in_locale dmesg -T; else dmesg; fi
 }
 
 # ulogd2 runs inside the target namespace because NFLOG netlink groups are per namespace.
@@ -156,6 +191,7 @@ cap_raw() {
   case "$CAP_KIND" in
     rsyslog | klog | ulogd) cat "$CAP_DIR/raw.log" 2>/dev/null || true ;;
     journal) cap_journal_read | awk -v b="$CAP_TOKEN-begin" 'on { print } index($0, b) { on = 1 }' ;;
+    dmesg) cap_dmesg_read | awk -v b="$CAP_TOKEN-begin" 'on { print } index($0, b) { on = 1 }' ;;
   esac
 }
 
@@ -183,13 +219,13 @@ capture_finish() {
       # Reading to the end (no grep -q, no early exit) keeps pipefail from seeing a SIGPIPE.
       cap_raw | grep -F "$CAP_TOKEN-end" >/dev/null && break
     fi
-    lab_alive "$CAP_PID" || die "$SCENARIO: collector died: $(cat "$LAB_TMP/"*.out 2>/dev/null | tail -5)"
+    [[ -z "$CAP_PID" ]] || lab_alive "$CAP_PID" || die "$SCENARIO: collector died: $(cat "$LAB_TMP/"*.out 2>/dev/null | tail -5)"
     sleep 0.1
   done
   ((i < 100)) || die "$SCENARIO: collector did not write the end marker within 10 s"
   expected="$(lab_logged_count)"
   cap_raw | awk -v e="$CAP_TOKEN-end" 'index($0, e) { done = 1 } !done { print }' | cap_filter >"$raw"
-  lab_stop_pid "$CAP_PID"
+  [[ -z "$CAP_PID" ]] || lab_stop_pid "$CAP_PID"
   got="$(wc -l <"$raw")"
   ((got > 0)) || die "$SCENARIO: no firewall lines captured"
   ((got == expected)) || die "$SCENARIO: captured $got lines but the firewall logged $expected packets"

@@ -39,6 +39,19 @@ EOF
       IFS='|' read -r name header what <<<"$entry"
       printf '| `%s.log` | %s | %s | %s |\n' "$name" "$(wc -l <"$dir/$name.log")" "$header" "$what"
     done
+    cat <<'EOF2'
+
+Written by hand, because no lab here can record them: `npx tsx scripts/capture/handmade.ts`
+rewrites the head or layout of each packet of `fmt-dmesg.log` (real kernel output) as the format's
+own code prints it (the kernel's printk, Proxmox VE's pvefw-logger). Re-run it after `fmt-dmesg`.
+
+| fixture | lines | header format | what |
+|---|---:|---|---|
+EOF2
+    for entry in "${HANDMADE_LIST[@]}"; do
+      IFS='|' read -r name header what <<<"$entry"
+      printf '| `%s.log` | %s | %s | %s |\n' "$name" "$(wc -l <"$dir/$name.log")" "$header" "$what"
+    done
     cat <<'EOF'
 
 Header formats: `rfc3339` is rsyslog's RSYSLOG_FileFormat (Debian's default,

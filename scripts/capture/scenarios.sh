@@ -32,7 +32,25 @@ SCENARIO_LIST=(
   "fmt-ulogd|ulogd LOGEMU|nmap -sS of ports 1000-1020, NFLOG target + ulogd2 LOGEMU (no \`kernel:\` tag, ulogd's own field layout)"
   "ufw-actions|rfc3339|what the firewall did, in ufw's prefixes: every new packet logged \`[UFW AUDIT] \` and then by its verdict rule (\`[UFW ALLOW] \` tcp/80, \`[UFW ALLOW] \` or \`[UFW LIMIT BLOCK] \` tcp/22 past 5 new connections in 30 s, \`[UFW BLOCK] \` the rest); the target's own outbound connections (\`IN= OUT=eth0\`, audited and allowed)"
   "ssh-flood|rfc3339|hping3: 400 SYNs to tcp/22 at 20 per second (a brute-force pace); \`DROP \` with TCP and IP options"
+  "fmt-dmesg|dmesg|nmap -sS of ports 1000-1020, read back with dmesg (uptime only); firewalld's prefix \`FINAL_REJECT: \`"
+  "fmt-dmesg-ctime|dmesg -T|nmap -sS of ports 1000-1020, read back with dmesg -T (\`[Fri Dec  4 15:05:56 2026]\`)"
+  "fmt-dmesg-ctime-de|dmesg -T, de_DE|nmap -sS of ports 1000-1020, read back with dmesg -T under LC_TIME=de_DE.UTF-8 (\`[Fr Dez  4 …]\`)"
+  "fmt-dmesg-ctime-fr|dmesg -T, fr_FR|nmap -sS of ports 1000-1020, read back with dmesg -T under LC_TIME=fr_FR.UTF-8 (\`[ven. déc.  4 …]\`)"
+  "fmt-dmesg-ctime-es|dmesg -T, es_ES|nmap -sS of ports 1000-1020, read back with dmesg -T under LC_TIME=es_ES.UTF-8 (\`[vie dic  4 …]\`)"
+  "fmt-dmesg-ctime-zh|dmesg -T, zh_CN|nmap -sS of ports 1000-1020, read back with dmesg -T under LC_TIME=zh_CN.UTF-8 (\`[五 12月  4 …]\`)"
+  "fmt-dmesg-ctime-ja|dmesg -T, ja_JP|nmap -sS of ports 1000-1020, read back with dmesg -T under LC_TIME=ja_JP.UTF-8 (\`[金 12月  4 …]\`)"
+  "fmt-journal-short-de|journalctl -o short, de_DE|nmap -sS of ports 1000-1020, systemd-journald, journalctl -k -o short under LC_TIME=de_DE.UTF-8"
+  "fmt-journal-short-fr|journalctl -o short, fr_FR|nmap -sS of ports 1000-1020, systemd-journald, journalctl -k -o short under LC_TIME=fr_FR.UTF-8"
+  "fmt-journal-short-ja|journalctl -o short, ja_JP|nmap -sS of ports 1000-1020, systemd-journald, journalctl -k -o short under LC_TIME=ja_JP.UTF-8"
   "sample|rfc3339|demo: SYN scan (top 250 ports) and UDP scan (top 40) from 10.77.0.1, XMAS scan from 10.77.0.3, probes from 10.77.0.4 (sample-probes.tsv), IPv6 SYN scan, conntrack leftovers; prefixes \`DROP \` and \`DROP INVALID \`"
+)
+
+# Fixtures no lab here can record, written by scripts/capture/handmade.ts from the packets of
+# fmt-dmesg.log (run it after capturing fmt-dmesg): name|header format|what. The fixtures README
+# lists them after the captures.
+HANDMADE_LIST=(
+  "fmt-printk-caller|dmesg, console, imklog + printk caller ids|the packets of fmt-dmesg with printk's caller id (CONFIG_PRINTK_CALLER, not set in the lab's kernel): \`[%5lu.%06lu][%6s]\` glued as on the console and in /proc/kmsg, \`[…] [  T1234] \` as util-linux dmesg prints it, and after \`kernel:\` as rsyslog imklog keeps it; prefix \`DROP \`"
+  "fmt-pve-firewall|Proxmox VE pve-firewall.log|the packets of fmt-dmesg as pvefw-logger prints them (its own head \`<vmid> <level> <chain> %d/%b/%Y:%H:%M:%S %z\`, no OUT= when empty, no RES=, URGP= only with URG), for the host firewall and a VM's bridge, plus UDP (its \`LEN=\` glued to \`mark=\`), an ICMP echo, an ARP request (non-ip) and two status lines (not firewall lines)"
 )
 
 NMAP_FAST=(--max-retries 0 -T4 -n -Pn)
@@ -314,6 +332,22 @@ scn_fmt_rfc5424() { fmt_scan rsyslog rfc5424; }
 scn_fmt_rfc3164_uptime() { fmt_scan klog; }
 scn_fmt_journal_short() { fmt_scan journal short; }
 scn_fmt_journal_short_iso() { fmt_scan journal short-iso; }
+scn_fmt_journal_short_de() { fmt_scan journal short de_DE; }
+scn_fmt_journal_short_fr() { fmt_scan journal short fr_FR; }
+scn_fmt_journal_short_ja() { fmt_scan journal short ja_JP; }
+scn_fmt_dmesg_ctime() { fmt_scan dmesg ctime; }
+scn_fmt_dmesg_ctime_de() { fmt_scan dmesg ctime de_DE; }
+scn_fmt_dmesg_ctime_fr() { fmt_scan dmesg ctime fr_FR; }
+scn_fmt_dmesg_ctime_es() { fmt_scan dmesg ctime es_ES; }
+scn_fmt_dmesg_ctime_zh() { fmt_scan dmesg ctime zh_CN; }
+scn_fmt_dmesg_ctime_ja() { fmt_scan dmesg ctime ja_JP; }
+
+# firewalld logs its final rejects with a one-word prefix ending in a colon.
+scn_fmt_dmesg() {
+  fw_ipt "FINAL_REJECT: " "${LOG_OPTS[@]}"
+  capture_start dmesg plain
+  scan nmap -sS -p 1000-1020 "${NMAP_FAST[@]}" "$LAB_TGT4"
+}
 
 scn_fmt_ulogd() {
   local ipt

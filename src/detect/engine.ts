@@ -296,8 +296,11 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
 
 function countTotals(t: Totals, pkt: Packet, time: number, ordinal: number): void {
   t.packets++
-  if (!(time >= t.firstSeen)) t.firstSeen = time
-  if (!(time <= t.lastSeen)) t.lastSeen = time
+  // A line without a time (dmesg's uptime form, an unknown head) leaves the range as it is.
+  if (time === time) {
+    if (!(time >= t.firstSeen)) t.firstSeen = time
+    if (!(time <= t.lastSeen)) t.lastSeen = time
+  }
   t.hosts.add(pkt.host === '' ? 'unknown' : pkt.host, 1, ordinal)
   t.protocols[pkt.proto]!++
   if (pkt.prefix !== '') t.prefixes.add(pkt.prefix, 1, ordinal)

@@ -30,6 +30,13 @@ export function bytesAre(b: Uint8Array, i: number, word: string): boolean {
   return true
 }
 
+/** True when b at i holds the bytes of `word`. */
+export function bytesEqual(b: Uint8Array, i: number, word: Uint8Array): boolean {
+  if (i + word.length > b.length) return false
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return false
+  return true
+}
+
 /** Returns the index of the first `byte` in b[from,end), or -1. */
 export function indexOfByte(b: Uint8Array, byte: number, from: number, end: number): number {
   for (let i = from; i < end; i++) if (b[i] === byte) return i

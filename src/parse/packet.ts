@@ -42,6 +42,9 @@ export interface Packet {
   ipv6: boolean
   src: string
   dst: string
+  /** The zone an IPv6 address was logged with (`fe80::3%eth0` → `eth0`), '' when none: not part of the address. */
+  srcZone: string
+  dstZone: string
   /** IPv4 address as an unsigned 32-bit integer, -1 for IPv6. */
   srcNum: number
   dstNum: number
@@ -100,6 +103,8 @@ class LogPacket implements Packet {
   macSrc = ''
   macDst = ''
   ipv6 = false
+  srcZone = ''
+  dstZone = ''
   srcNum = -1
   dstNum = -1
   len = -1
@@ -147,6 +152,8 @@ class LogPacket implements Packet {
     this.macSrc = ''
     this.macDst = ''
     this.ipv6 = false
+    this.srcZone = ''
+    this.dstZone = ''
     this.srcNum = -1
     this.dstNum = -1
     this.len = -1

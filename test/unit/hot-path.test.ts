@@ -11,7 +11,7 @@ import { isoUtc, type TimeContext } from '../../src/parse/time.js'
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1')
 
 function headOf(parser: HeaderParser, line: string, ctx: TimeContext): Header {
-  const out: Header = { time: 0, host: '', tag: '', msgStart: 0 }
+  const out: Header = { time: 0, host: '', tag: '', msgStart: 0, error: '', dialect: 0, chain: '' }
   const b = bytes(line)
   parser.parse(b, 0, b.length, ctx, out)
   return out

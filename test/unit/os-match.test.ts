@@ -261,3 +261,27 @@ describe('posf fallback (SYNs without logged options, IPv4)', () => {
     expect(st.posfSyns).toBe(50)
   })
 })
+
+describe('the verdict cache', () => {
+  // Verdicts are cached by (TTL bucket, window, size, DF, options): a key that folded a value into
+  // fewer bits would let one SYN's verdict stand for another's.
+  const scanner = (): OsDatabase => db('65535:64:1:60:M*,S,T,N,W10:Linux:6::Real scanner\n255:255:1:60:M*,S,T,N,W10:Linux:6::Far host\n')
+
+  test.each([
+    ['WINDOW=131071 before WINDOW=65535', { window: 131071 }, { window: 65535 }, 'Real scanner'],
+    ['size 65596 before size 60', { window: 65535, len: 65596 }, { window: 65535 }, 'Real scanner'],
+    ['TTL 300 before TTL 255', { window: 255, ttl: 300 }, { window: 255, ttl: 255 }, 'Far host'],
+  ])('a forged SYN with %s does not poison the real one\'s slot', (_name, forged, real, os) => {
+    const d = scanner()
+    expect(best(d, syn(forged))).toBeUndefined()
+    expect(best(d, syn(real))).toBe(os)
+    expect(best(scanner(), syn(real))).toBe(os)
+  })
+
+  test('end to end, the forged line is refused and the real scanner keeps its OS guess', () => {
+    const parser = new LineParser({ sidString: 'SID' })
+    const line = (window: number): string => `Nov 22 10:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=${window} RES=0x00 SYN URGP=0 OPT (020405B40402080A71FF303F000000000103030A) `
+    expect(parser.parse(line(131071), { year: 2026, reference: Date.UTC(2026, 10, 22) })).toBe('malformed')
+    expect(best(scanner(), fromLog(line(65535)))).toBe('Real scanner')
+  })
+})

@@ -15,6 +15,8 @@ export interface P0fResult {
 }
 
 const MAX_CACHE = 100_000
+const MAX_TTL = 255
+const MAX_U16 = 0xffff
 const MAX_ALSO = 3
 
 interface HopTable {
@@ -47,8 +49,11 @@ export class P0fIndex {
   /** Returns the interned result for a SYN, or -1 when no entry matches. Throws on a bad maxHops. */
   lookup(p: SynPrint, maxHops: number): number {
     const t = this.table(maxHops)
-    const ttl = p.ttl > 255 ? 255 : p.ttl
-    const key = ((t.bucketOf[ttl]! * 65536 + (p.window & 0xffff)) * 65536 + (p.size & 0xffff)) * 4 + (p.ipv6 ? 2 : p.df ? 1 : 0)
+    // The key holds TTL, window and size exactly: a value outside what a header field can carry
+    // (a forged WINDOW=131071 would share 65535's slot if masked to 16 bits, and its verdict would
+    // then stand for every real WINDOW=65535 SYN) is looked up without the cache.
+    if (!(p.ttl >= 0 && p.ttl <= MAX_TTL && p.window >= 0 && p.window <= MAX_U16 && p.size >= 0 && p.size <= MAX_U16)) return this.compute(p, maxHops)
+    const key = ((t.bucketOf[p.ttl]! * 65536 + p.window) * 65536 + p.size) * 4 + (p.ipv6 ? 2 : p.df ? 1 : 0)
     let byOpts = t.cache.get(p.opts.canon)
     const hit = byOpts?.get(key)
     if (hit !== undefined) return hit
