@@ -68,7 +68,9 @@ export class Driver {
 
   /** Ends an input: its last line may lack a newline. */
   end(input: string): void {
-    this.hooks.onLines?.(this.feed(input).end())
+    // Not inside `onLines?.(…)`: an optional call skips its arguments when there is no hook.
+    const lines = this.feed(input).end()
+    this.hooks.onLines?.(lines)
     this.hooks.forward?.end()
   }
 
