@@ -265,8 +265,11 @@ function pairOf(state: EngineState, src: SourceState, pkt: Packet, time: number)
 
 function countTotals(t: Totals, pkt: Packet, time: number, ordinal: number): void {
   t.packets++
-  if (!(time >= t.firstSeen)) t.firstSeen = time
-  if (!(time <= t.lastSeen)) t.lastSeen = time
+  // An undated line (NaN) must not reset them: the run's span is that of its dated lines.
+  if (time === time) {
+    if (!(time >= t.firstSeen)) t.firstSeen = time
+    if (!(time <= t.lastSeen)) t.lastSeen = time
+  }
   t.hosts.add(pkt.host === '' ? 'unknown' : pkt.host, 1, ordinal)
   t.protocols[pkt.proto]!++
   if (pkt.prefix !== '') t.prefixes.add(pkt.prefix, 1, ordinal)
