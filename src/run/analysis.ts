@@ -32,21 +32,29 @@ export interface AnalysisResult extends ReadOutcome {
   parts: ReportPart[]
 }
 
-// A thread costs its start (loading the code and compiling the configuration again: 0.1-0.2 s of
-// one CPU) and memory (its own heap, 15 MB before its share of the sources). It repays that only with
-// enough text to share: unless told how many threads to use, a run uses one thread per
-// BYTES_PER_THREAD of input, as many as there are CPUs, at most MAX_AUTO_THREADS, and one thread for
-// standard input or the journal, whose size is unknown. For this estimate only, a `.gz` file counts
-// at a typical 8:1 ratio of log text.
-const BYTES_PER_THREAD = 16 * 1024 * 1024
+// Whether threads repay their cost, from what a run spends (CPU time on the 1M-line corpus, README
+// Performance). A serial run's own thread spends SERIAL_MS_PER_MIB per MiB of text (V8's helper
+// threads add some on a second CPU). With threads, the work per MiB grows (THREADED_MS_PER_MIB, in all:
+// every line is also routed, V8's helpers work for every thread) and is shared by t threads; each
+// thread adds THREAD_MS, mostly the JIT warming up its own copy of the code (a first pass over 200k
+// lines takes twice the time of the next ones). So t threads on t free CPUs take about
+// THREADED_MS_PER_MIB·MiB / t + THREAD_MS, and are used only when that is at least MIN_GAIN faster:
+// on 2 CPUs from about 220 MiB of text, on 4 from about 115 MiB. Standard input and the journal, whose
+// size is unknown, are read on one thread; a `.gz` file counts at a typical 8:1 ratio of log text.
+const SERIAL_MS_PER_MIB = 10.9
+const THREADED_MS_PER_MIB = 12.8
+const THREAD_MS = 770
+const MIN_GAIN = 1.1
 const GZIP_RATIO = 8
 // Beyond 8 a few busy sources make one thread's share the larger part of the work (README Performance).
 const MAX_AUTO_THREADS = 8
 
 /** Threads a run uses when not told: for `bytes` of file input (-1: unknown) on `cpus` CPUs. */
 export function defaultThreads(cpus: number, bytes: number): number {
-  if (bytes < 0) return 1
-  return Math.max(1, Math.min(cpus, MAX_AUTO_THREADS, Math.floor(bytes / BYTES_PER_THREAD)))
+  const t = Math.min(cpus, MAX_AUTO_THREADS)
+  if (bytes < 0 || t < 2) return 1
+  const mib = bytes / 2 ** 20
+  return (THREADED_MS_PER_MIB * mib) / t + THREAD_MS <= (SERIAL_MS_PER_MIB * mib) / MIN_GAIN ? t : 1
 }
 
 async function inputBytes(inputs: readonly Input[]): Promise<number> {

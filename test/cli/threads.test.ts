@@ -153,10 +153,11 @@ describe('a run with threads that goes wrong', () => {
 })
 
 describe('threads used when --threads is not given', () => {
-  test('one per 16 MiB of file input, at most one per CPU and 8; one for standard input or tiny files', () => {
+  test('one per CPU (at most 8) once the text repays their start, later on fewer CPUs; one for unknown sizes', () => {
     const MiB = 1024 * 1024
     expect([1, 2, 4, 16, 64].map((cpus) => defaultThreads(cpus, 265 * MiB))).toEqual([1, 2, 4, 8, 8])
-    expect([10, 16, 40, 100].map((mb) => defaultThreads(4, mb * MiB))).toEqual([1, 1, 2, 4])
+    expect([100, 200, 250, 1000].map((mib) => defaultThreads(2, mib * MiB))).toEqual([1, 1, 2, 2])
+    expect([50, 100, 150].map((mib) => defaultThreads(4, mib * MiB))).toEqual([1, 1, 4])
     expect(defaultThreads(8, -1)).toBe(1)
   })
 })
