@@ -94,7 +94,8 @@ export class Part {
     for (;;) {
       if (this.splitNext < this.limit && this.split()) continue
       const list = this.pending.get(this.next)
-      if (list === undefined) break
+      // (A list can come from another thread before this one has heard of its input.)
+      if (list === undefined || this.times[list.input] === undefined) break
       this.analyse(list)
     }
     if (!this.readSent && this.total >= 0 && this.next >= this.total) {

@@ -101,6 +101,20 @@ describe('analysis threads', () => {
     }
     expect(stdin(2)).toBe(stdin(1))
   })
+  test('inputs of every kind in one run: missing, plain, standard input between plain files, gzip, empty', () => {
+    const empty = path.join(dir, 'empty.log')
+    writeFileSync(empty, '')
+    const args = [path.join(dir, 'missing.log'), rotated[3]!, '-', rotated[1]!, empty, rotated[2]!]
+    const run = (threads: number): string => {
+      const r = cli(['analyze', '--format', 'json', '--threads', String(threads), ...args], { input: quarter(0) })
+      expect(r.status, r.stderr).toBe(4)
+      expect(r.stderr).toContain('missing.log: no such file or directory')
+      return r.stdout
+    }
+    const serial = run(1)
+    expect(run(3)).toBe(serial)
+    expect(JSON.parse(serial).inputs.map((i: { lines: number }) => i.lines)).toEqual([13_000, 13_000, 13_000, 13_000, 0])
+  })
   test("psad's FW_MSG_SEARCH (which reads each line's text) works in every thread", () => {
     const conf = path.join(dir, 'psad.conf')
     writeFileSync(conf, 'FW_SEARCH_ALL N;\nFW_MSG_SEARCH DROP;\nFW_MSG_SEARCH Shorewall;\n')
