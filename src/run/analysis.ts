@@ -33,14 +33,16 @@ export interface AnalysisResult extends ReadOutcome {
 }
 
 // Whether threads repay their cost, from what a run spends (CPU time on the 1M-line corpus, README
-// Performance). A serial run's own thread spends SERIAL_MS_PER_MIB per MiB of text (V8's helper
-// threads add some on a second CPU). With threads, the work per MiB grows (THREADED_MS_PER_MIB, in all:
-// every line is also routed, V8's helpers work for every thread) and is shared by t threads; each
-// thread adds THREAD_MS, mostly the JIT warming up its own copy of the code (a first pass over 200k
-// lines takes twice the time of the next ones). So t threads on t free CPUs take about
-// THREADED_MS_PER_MIB·MiB / t + THREAD_MS, and are used only when that is at least MIN_GAIN faster:
-// on 2 CPUs from about 220 MiB of text, on 4 from about 115 MiB. Standard input and the journal, whose
-// size is unknown, are read on one thread; a `.gz` file counts at a typical 8:1 ratio of log text.
+// Performance). A serial run's own thread spends SERIAL_MS_PER_MIB per MiB of text. With threads, the
+// work per MiB grows (THREADED_MS_PER_MIB in all: every line is also routed, and V8's helper threads
+// compile and collect for every thread) and is shared by t threads; each thread adds THREAD_MS, mostly
+// the JIT warming up its own copy of the code (a first pass over 200k lines takes twice the time of
+// the next ones). So t threads take about THREADED_MS_PER_MIB·MiB / t + THREAD_MS, and are used only
+// when that is at least MIN_GAIN faster. One CPU is left to V8's helpers (a quarter of a threaded
+// run's CPU time) and the main thread: on 2 CPUs two threads gained nothing (README Performance), so
+// a run without --threads uses one there; on 4 CPUs three from about 140 MiB of text, on 16 eight
+// from about 93 MiB. Standard input and the journal, whose size is unknown, are read on one thread;
+// a `.gz` file counts at a typical 8:1 ratio of log text.
 const SERIAL_MS_PER_MIB = 10.9
 const THREADED_MS_PER_MIB = 12.8
 const THREAD_MS = 770
@@ -51,7 +53,7 @@ const MAX_AUTO_THREADS = 8
 
 /** Threads a run uses when not told: for `bytes` of file input (-1: unknown) on `cpus` CPUs. */
 export function defaultThreads(cpus: number, bytes: number): number {
-  const t = Math.min(cpus, MAX_AUTO_THREADS)
+  const t = Math.min(cpus - 1, MAX_AUTO_THREADS)
   if (bytes < 0 || t < 2) return 1
   const mib = bytes / 2 ** 20
   return (THREADED_MS_PER_MIB * mib) / t + THREAD_MS <= (SERIAL_MS_PER_MIB * mib) / MIN_GAIN ? t : 1

@@ -167,11 +167,12 @@ describe('a run with threads that goes wrong', () => {
 })
 
 describe('threads used when --threads is not given', () => {
-  test('one per CPU (at most 8) once the text repays their start, later on fewer CPUs; one for unknown sizes', () => {
+  test('one per CPU but one (at most 8) once the text repays their start; one on 2 CPUs or for unknown sizes', () => {
     const MiB = 1024 * 1024
-    expect([1, 2, 4, 16, 64].map((cpus) => defaultThreads(cpus, 265 * MiB))).toEqual([1, 2, 4, 8, 8])
-    expect([100, 200, 250, 1000].map((mib) => defaultThreads(2, mib * MiB))).toEqual([1, 1, 2, 2])
-    expect([50, 100, 150].map((mib) => defaultThreads(4, mib * MiB))).toEqual([1, 1, 4])
+    expect([1, 2, 3, 4, 16, 64].map((cpus) => defaultThreads(cpus, 265 * MiB))).toEqual([1, 1, 2, 3, 8, 8])
+    expect([100, 150, 1000].map((mib) => defaultThreads(4, mib * MiB))).toEqual([1, 3, 3])
+    expect([80, 100].map((mib) => defaultThreads(16, mib * MiB))).toEqual([1, 8])
+    expect(defaultThreads(2, 10_000 * MiB)).toBe(1)
     expect(defaultThreads(8, -1)).toBe(1)
   })
 })
