@@ -5,6 +5,8 @@
 //
 //   npm run bench                  100k and 1M corpora, gzip, rotated set, startup, psad, watch, HTML
 //   npm run bench -- --memory      also 10M lines from 2,000 sources and 1M distinct sources (minutes)
+//   npm run bench -- --scaling     only the 1M corpus with 1, 2, 4, 8, 12 and 16 threads (for machines
+//                                  with many CPUs): time, speed-up, CPU time and peak RSS of each
 //   npm run bench -- --runs 5      repetitions per measurement (default 3)
 
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -12,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { defaultThreads } from '../src/run/analysis.js'
 import { writeCorpus } from './corpus.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -20,12 +23,15 @@ const BIN = path.join(ROOT, 'bin', 'run.js')
 const args = process.argv.slice(2)
 const RUNS = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3
 const MEMORY = args.includes('--memory')
+const SCALING = args.includes('--scaling')
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null
 const env = { ...process.env, TZ: 'UTC', NO_COLOR: '1' }
 
 interface Sample {
   seconds: number
   rssMb: number | null
+  /** User + system CPU seconds of the process GNU time wraps (null without GNU time). */
+  cpu: number | null
 }
 
 // Runs a shell command (stdout discarded) and returns its wall time and the peak RSS of the process
@@ -35,11 +41,11 @@ function run(command: string): Sample {
   const r = spawnSync('bash', ['-o', 'pipefail', '-c', command], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   if (r.status !== 0) throw new Error(`benchmark command failed (${r.status}): ${command}\n${r.stderr}`)
-  const rss = /RSS_KB=(\d+)/.exec(r.stderr)
-  return { seconds, rssMb: rss === null ? null : Number(rss[1]) / 1024 }
+  const rss = /RSS_KB=(\d+) CPU=([\d.]+) ([\d.]+)/.exec(r.stderr)
+  return { seconds, rssMb: rss === null ? null : Number(rss[1]) / 1024, cpu: rss === null ? null : Number(rss[2]) + Number(rss[3]) }
 }
 
-const timed = (command: string): string => (GNU_TIME === null ? command : `${GNU_TIME} -f RSS_KB=%M ${command}`)
+const timed = (command: string): string => (GNU_TIME === null ? command : `${GNU_TIME} -f 'RSS_KB=%M CPU=%U %S' ${command}`)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** Runs each command RUNS times, interleaved, and returns the median time and the largest RSS of each. */
@@ -51,7 +57,11 @@ function measure(commands: Record<string, string>): Record<string, Sample> {
   return Object.fromEntries(
     Object.entries(samples).map(([name, xs]) => [
       name,
-      { seconds: median(xs.map((s) => s.seconds)), rssMb: xs.some((s) => s.rssMb !== null) ? Math.max(...xs.map((s) => s.rssMb ?? 0)) : null },
+      {
+        seconds: median(xs.map((s) => s.seconds)),
+        rssMb: xs.some((s) => s.rssMb !== null) ? Math.max(...xs.map((s) => s.rssMb ?? 0)) : null,
+        cpu: xs.some((s) => s.cpu !== null) ? median(xs.map((s) => s.cpu ?? 0)) : null,
+      },
     ]),
   )
 }
@@ -66,6 +76,21 @@ const f1 = (n: number): string => n.toFixed(n < 10 ? 2 : 1)
 const rate = (lines: number, s: number): string => `${Math.round(lines / s).toLocaleString('en-US')} lines/s`
 const mbs = (bytes: number, s: number): string => `${f1(bytes / 1e6 / s)} MB/s`
 const rss = (s: Sample): string => (s.rssMb === null ? 'n/a' : `${Math.round(s.rssMb)} MB`)
+const cpuOf = (s: Sample): string => (s.cpu === null ? '' : `, ${f1(s.cpu)} s CPU`)
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+
+// CPU time the machine gives two busy processes side by side, per second of wall time: 2.0 on two
+// free CPUs, 1.0 when the machine (a VM with throttled vCPUs, or other work) gives one CPU's worth.
+// Threads cannot beat it.
+const SPIN = `node -e "let x = 0; for (let i = 0; i < 2e9; i++) x = (x + i) | 0; if (x === 1) console.log(x)"`
+function parallelCapacity(): number {
+  const one = (): number => {
+    const r = spawnSync('bash', ['-c', `${GNU_TIME ?? 'time'} -f 'CPU=%U %S WALL=%e' bash -c '${SPIN} & ${SPIN} & wait'`], { env, encoding: 'utf8' })
+    const m = /CPU=([\d.]+) ([\d.]+) WALL=([\d.]+)/.exec(r.stderr)
+    return m === null ? Number.NaN : (Number(m[1]) + Number(m[2])) / Number(m[3])
+  }
+  return median([one(), one(), one()])
+}
 
 async function corpus(name: string, lines: number, opts: { gzip?: boolean; psad?: boolean; sources?: number } = {}): Promise<string> {
   const file = path.join(OUT, name)
@@ -79,38 +104,56 @@ async function corpus(name: string, lines: number, opts: { gzip?: boolean; psad?
 const analyze = (file: string, extra = ''): string => timed(`node ${BIN} analyze --format json --no-progress ${extra} ${file}`)
 const SPLIT2 = path.join(ROOT, 'bench', 'split2-count.mjs')
 const STAGES = path.join(ROOT, 'bench', 'stages.mjs')
-// Threads for the threaded rows: given explicitly, since without --threads a machine with fewer
-// than 3 CPUs analyses on one.
-const THREADS = Math.max(2, Math.min(4, availableParallelism()))
+
+// The scaling table: the 1M corpus with more and more threads, for machines with many CPUs.
+function scaling(c1m: string): void {
+  const counts = [1, 2, 4, 8, 12, 16]
+  const samples = measure(Object.fromEntries(counts.map((t) => [String(t), analyze(c1m, `--threads ${t}`)])))
+  row('threads', 'time', 'speed-up', 'CPU time', 'peak RSS')
+  const one = samples['1']!.seconds
+  for (const t of counts) {
+    const s = samples[String(t)]!
+    row(String(t), `${f1(s.seconds)} s`, `${f1(one / s.seconds)}×`, s.cpu === null ? 'n/a' : `${f1(s.cpu)} s`, rss(s))
+  }
+}
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true })
   if (!existsSync(path.join(ROOT, 'dist', 'commands', 'analyze.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
-  process.stdout.write(`portsleuth benchmark — ${cpu}, ${availableParallelism()} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${RUNS} runs each (median)\n\n`)
+  process.stdout.write(`portsleuth benchmark — ${cpu}, ${availableParallelism()} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${RUNS} runs each (median), load average ${load()}\n\n`)
 
   const c100k = await corpus('corpus-100k.log', 100_000)
   const c1m = await corpus('corpus-1m.log', 1_000_000)
+  if (SCALING) {
+    scaling(c1m)
+    process.stdout.write(`\nload average at the end: ${load()}\n`)
+    return
+  }
   const c1mgz = await corpus('corpus-1m.log.gz', 1_000_000, { gzip: true })
   const size1m = statSync(c1m).size
+  const chosen = defaultThreads(availableParallelism(), size1m)
 
   row('measurement', 'time', 'throughput', 'peak RSS', 'note')
+  const capacity = parallelCapacity()
+  row('CPUs this machine gives two busy processes', '-', '-', '-', `${f1(capacity)} CPU seconds per second (2.0 on two free CPUs; threads cannot beat it)`)
   const floor = measure({
     split2: `node ${SPLIT2} ${c1m}`,
-    serial: analyze(c1m, '--threads 0'),
-    threads: analyze(c1m, `--threads ${THREADS}`),
+    serial: analyze(c1m, '--threads 1'),
+    default: analyze(c1m),
   })
   row('split2 line count, 1M lines', `${f1(floor.split2!.seconds)} s`, `${rate(1e6, floor.split2!.seconds)}, ${mbs(size1m, floor.split2!.seconds)}`, '-', 'the floor of this stack')
-  row('analyze 1M lines, JSON, 1 thread', `${f1(floor.serial!.seconds)} s`, `${rate(1e6, floor.serial!.seconds)}, ${mbs(size1m, floor.serial!.seconds)}`, rss(floor.serial!), `${f1(floor.serial!.seconds / floor.split2!.seconds)}× split2`)
-  row(`analyze 1M lines, JSON, --threads ${THREADS}`, `${f1(floor.threads!.seconds)} s`, `${rate(1e6, floor.threads!.seconds)}, ${mbs(size1m, floor.threads!.seconds)}`, rss(floor.threads!), `${f1(floor.threads!.seconds / floor.split2!.seconds)}× split2`)
+  row('analyze 1M lines, JSON, --threads 1', `${f1(floor.serial!.seconds)} s`, `${rate(1e6, floor.serial!.seconds)}, ${mbs(size1m, floor.serial!.seconds)}`, rss(floor.serial!), `${f1(floor.serial!.seconds / floor.split2!.seconds)}× split2${cpuOf(floor.serial!)}`)
+  row(`analyze 1M lines, JSON, threads chosen by portsleuth (${chosen})`, `${f1(floor.default!.seconds)} s`, `${rate(1e6, floor.default!.seconds)}, ${mbs(size1m, floor.default!.seconds)}`, rss(floor.default!), `${f1(floor.serial!.seconds / floor.default!.seconds)}× --threads 1${cpuOf(floor.default!)}`)
 
   const stages = spawnSync('node', [STAGES, c1m], { env, encoding: 'utf8' })
   if (stages.status !== 0) throw new Error(`bench/stages.mjs failed: ${stages.stderr}`)
   row('stages of the analysis, 1M lines in memory', '-', '-', '-', stages.stdout.trim())
 
-  const gz = measure({ zcat: `zcat ${c1mgz} | wc -l`, analyze: analyze(c1mgz) })
+  const gz = measure({ zcat: `zcat ${c1mgz} | wc -l`, serial: analyze(c1mgz, '--threads 1'), analyze: analyze(c1mgz) })
   row('zcat | wc -l, 1M lines gzip', `${f1(gz.zcat!.seconds)} s`, rate(1e6, gz.zcat!.seconds), '-', '')
-  row('analyze 1M lines gzip, 1 thread (zlib inflates off the main thread)', `${f1(gz.analyze!.seconds)} s`, rate(1e6, gz.analyze!.seconds), rss(gz.analyze!), `${f1(gz.analyze!.seconds / gz.zcat!.seconds)}× zcat | wc -l`)
+  row('analyze 1M lines gzip, --threads 1 (zlib inflates off the main thread)', `${f1(gz.serial!.seconds)} s`, rate(1e6, gz.serial!.seconds), rss(gz.serial!), `${f1(gz.serial!.seconds / gz.zcat!.seconds)}× zcat | wc -l`)
+  row(`analyze 1M lines gzip, threads chosen by portsleuth (${defaultThreads(availableParallelism(), statSync(c1mgz).size * 8)})`, `${f1(gz.analyze!.seconds)} s`, rate(1e6, gz.analyze!.seconds), rss(gz.analyze!), `${f1(gz.serial!.seconds / gz.analyze!.seconds)}× --threads 1`)
 
   // A rotated set: the 1M corpus cut into four files, read oldest first.
   const rot = path.join(OUT, 'rotated')
@@ -120,9 +163,9 @@ async function main(): Promise<void> {
     const quarter = Math.ceil(lines.length / 4)
     ;['kern.log.3', 'kern.log.2', 'kern.log.1', 'kern.log'].forEach((name, k) => writeFileSync(path.join(rot, name), lines.slice(k * quarter, (k + 1) * quarter).join('\n')))
   }
-  const multi = measure({ serial: analyze(`${rot}/*`, '--threads 0'), threads: analyze(`${rot}/*`, `--threads ${THREADS}`) })
-  row('rotated set of 4 files (1M lines), 1 thread', `${f1(multi.serial!.seconds)} s`, rate(1e6, multi.serial!.seconds), rss(multi.serial!), '')
-  row(`rotated set of 4 files, --threads ${THREADS}`, `${f1(multi.threads!.seconds)} s`, rate(1e6, multi.threads!.seconds), rss(multi.threads!), `${f1(multi.serial!.seconds / multi.threads!.seconds)}× speed-up (report equality: test/cli/threads.test.ts)`)
+  const multi = measure({ serial: analyze(`${rot}/*`, '--threads 1'), threads: analyze(`${rot}/*`) })
+  row('rotated set of 4 files (1M lines), --threads 1', `${f1(multi.serial!.seconds)} s`, rate(1e6, multi.serial!.seconds), rss(multi.serial!), '')
+  row(`rotated set of 4 files, threads chosen by portsleuth (${chosen})`, `${f1(multi.threads!.seconds)} s`, rate(1e6, multi.threads!.seconds), rss(multi.threads!), `${f1(multi.serial!.seconds / multi.threads!.seconds)}× --threads 1 (report equality: test/cli/threads.test.ts)`)
 
   const small = path.join(OUT, 'ten-lines.log')
   writeFileSync(small, `${readFileSync(c100k, 'utf8').split('\n').slice(0, 10).join('\n')}\n`)
@@ -137,11 +180,11 @@ async function main(): Promise<void> {
     const t0 = process.hrtime.bigint()
     await runPsad({ input: c100kPsad, config: '/etc/psad/psad.conf', overrides: {}, signatures: '/etc/psad/signatures', autoDl: null, args: [], psad: 'psad' })
     const psadSeconds = Number(process.hrtime.bigint() - t0) / 1e9
-    const ours = measure({ analyze: analyze(c100kPsad, '--psad-dir /etc/psad --threads 0') })
+    const ours = measure({ analyze: analyze(c100kPsad, '--psad-dir /etc/psad --threads 1') })
     row('psad 2.4.6 -A, 100k lines', `${f1(psadSeconds)} s`, rate(1e5, psadSeconds), '-', 'one run')
     row('portsleuth, same 100k lines, psad config and signatures', `${f1(ours.analyze!.seconds)} s`, rate(1e5, ours.analyze!.seconds), rss(ours.analyze!), `${Math.round(psadSeconds / ours.analyze!.seconds)}× psad (incl. ~0.2 s startup)`)
     const psadRate = 1e5 / psadSeconds
-    row('portsleuth 1M lines vs psad rate', '-', '-', '-', `${Math.round(1e6 / floor.serial!.seconds / psadRate)}× psad's lines/s`)
+    row('portsleuth 1M lines (threads chosen by portsleuth) vs psad rate', '-', '-', '-', `${Math.round(1e6 / floor.default!.seconds / psadRate)}× psad's lines/s (--threads 1: ${Math.round(1e6 / floor.serial!.seconds / psadRate)}×)`)
   } else row('psad', '-', '-', '-', 'not installed: skipped')
 
   if (MEMORY) {
@@ -171,7 +214,7 @@ async function main(): Promise<void> {
   const md = [
     `# portsleuth benchmark`,
     '',
-    `${cpu}, ${availableParallelism()} CPUs, Node ${process.version}; \`npm run bench${MEMORY ? ' -- --memory' : ''}\`, ${RUNS} runs each (median), ${new Date().toISOString().slice(0, 10)}.`,
+    `${cpu}, ${availableParallelism()} CPUs, Node ${process.version}; \`npm run bench${MEMORY ? ' -- --memory' : ''}\`, ${RUNS} runs each (median), ${new Date().toISOString().slice(0, 10)}; load average ${load()} at the end.`,
     '',
     `| ${rows[0]!.join(' | ')} |`,
     `|${rows[0]!.map(() => '---').join('|')}|`,

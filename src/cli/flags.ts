@@ -42,7 +42,7 @@ export const analysisFlags = {
   year: Flags.integer({ summary: 'Year of RFC 3164 timestamps (default: inferred from the file time).', min: 1970, max: 9999 }),
   fields: Flags.string({ summary: 'psad --analysis-fields criteria, e.g. "SRC:10.0.0.0/8, DPT:>1023".' }),
   'max-line-length': Flags.integer({ summary: 'Longer lines are counted as too-long and skipped.', min: 256, default: DEFAULT_MAX_LINE }),
-  threads: Flags.integer({ summary: 'Threads analysing file inputs together, each its share of the sources (default: the number of CPUs, at most 4, for files of 16 MiB or more; one below 3 CPUs; 0 or 1: one).', min: 0, max: 64 }),
+  threads: Flags.integer({ summary: 'Threads analysing file inputs together, each splitting its share of the text and analysing its share of the sources (default: one per CPU but one, at most 8, when the files are large enough to repay them, e.g. from 140 MiB on 4 CPUs; one on 2 CPUs; 0 or 1: one).', min: 0, max: 64 }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print warnings about signatures and configuration keys.' }),
   'include-allowed': Flags.boolean({ summary: 'Also score packets the log prefix says were allowed or only audited ([UFW ALLOW], ACCEPT, [UFW AUDIT]).' }),
   'no-flood-scoring': Flags.boolean({ summary: "psad's verdicts: a flood on one port (e.g. tcp/22) gets no danger level." }),

@@ -7,11 +7,12 @@ import { reportPart, type ReportPart } from '../report/build.js'
 import type { Input } from '../sources/inputs.js'
 import { Driver } from './driver.js'
 import { readAll, type ReadOutcome } from './read-all.js'
+import { MAX_THREADED_LINE } from './blocks.js'
 import { runParts, threadsAvailable } from './threads.js'
 
 // A finite analysis: every input read once, in order, through the plan's detector — on this thread, or
-// on several, each analysing its share of the sources (threads.ts); their parts merge into the report
-// one thread gives.
+// on several threads, each splitting its share of the text and analysing its share of the sources
+// (threads.ts); their parts merge into the report one thread gives.
 
 /** Who hears the analysis while it runs; every hook is optional. */
 export interface AnalysisHooks {
@@ -31,21 +32,31 @@ export interface AnalysisResult extends ReadOutcome {
   parts: ReportPart[]
 }
 
-// Starting a thread (loading the code and the configuration again) costs about 0.15 s, and every
-// thread splits every line: unless told how many threads to use, inputs smaller than this (and
-// standard input or the journal, whose size is unknown) are analysed on one thread. For this
-// estimate only, a `.gz` file counts at a typical 8:1 ratio of log text.
-const MIN_PARALLEL_BYTES = 16 * 1024 * 1024
+// Whether threads repay their cost, from what a run spends (CPU time on the 1M-line corpus, README
+// Performance). A serial run's own thread spends SERIAL_MS_PER_MIB per MiB of text. With threads, the
+// work per MiB grows (THREADED_MS_PER_MIB in all: every line is also routed, and V8's helper threads
+// compile and collect for every thread) and is shared by t threads; each thread adds THREAD_MS, mostly
+// the JIT warming up its own copy of the code (a first pass over 200k lines takes twice the time of
+// the next ones). So t threads take about THREADED_MS_PER_MIB·MiB / t + THREAD_MS, and are used only
+// when that is at least MIN_GAIN faster. One CPU is left to V8's helpers (a quarter of a threaded
+// run's CPU time) and the main thread: on 2 CPUs two threads gained nothing (README Performance), so
+// a run without --threads uses one there; on 4 CPUs three from about 140 MiB of text, on 16 eight
+// from about 93 MiB. Standard input and the journal, whose size is unknown, are read on one thread;
+// a `.gz` file counts at a typical 8:1 ratio of log text.
+const SERIAL_MS_PER_MIB = 10.9
+const THREADED_MS_PER_MIB = 12.8
+const THREAD_MS = 770
+const MIN_GAIN = 1.1
 const GZIP_RATIO = 8
-const MAX_AUTO_THREADS = 4
-// Unless told, threads are used only with 3 CPUs or more. On 2 (the benchmark machine, README
-// Performance) a second thread gained 5-10% for 40-50 MB more memory: the main thread also reads
-// and inflates, and every thread splits and routes every line.
-const MIN_AUTO_CPUS = 3
+// Beyond 8 a few busy sources make one thread's share the larger part of the work (README Performance).
+const MAX_AUTO_THREADS = 8
 
-/** Threads a run uses when not told, on a machine with `cpus` CPUs (for large file inputs). */
-export function defaultThreads(cpus: number): number {
-  return cpus < MIN_AUTO_CPUS ? 1 : Math.min(MAX_AUTO_THREADS, cpus)
+/** Threads a run uses when not told: for `bytes` of file input (-1: unknown) on `cpus` CPUs. */
+export function defaultThreads(cpus: number, bytes: number): number {
+  const t = Math.min(cpus - 1, MAX_AUTO_THREADS)
+  if (bytes < 0 || t < 2) return 1
+  const mib = bytes / 2 ** 20
+  return (THREADED_MS_PER_MIB * mib) / t + THREAD_MS <= (SERIAL_MS_PER_MIB * mib) / MIN_GAIN ? t : 1
 }
 
 async function inputBytes(inputs: readonly Input[]): Promise<number> {
@@ -65,17 +76,15 @@ async function inputBytes(inputs: readonly Input[]): Promise<number> {
 /**
  * Reads every input once, in order, through the plan's detector (`threads`: 0 or 1 this thread
  * alone; undefined: as many as repay their cost, see defaultThreads). Threads are used only when no
- * hook needs each packet or event on this thread as it happens. Input failures are returned, not thrown.
+ * hook needs each packet or event on this thread as it happens, and for lines of at most
+ * MAX_THREADED_LINE bytes. Input failures are returned, not thrown; a failed thread throws (runParts).
  */
 export async function runAnalysis(plan: Plan, inputs: readonly Input[], threads: number | undefined, hooks: AnalysisHooks = {}): Promise<AnalysisResult> {
+  const possible = hooks.onPacket == null && hooks.onEvent == null && plan.request.maxLineLength <= MAX_THREADED_LINE && threadsAvailable()
+  const count = !possible || threads === 0 ? 1 : (threads ?? defaultThreads(availableParallelism(), await inputBytes(inputs)))
+  if (count > 1) return runParts(plan, inputs, count, { onRawBytes: hooks.onRawBytes, onLines: hooks.onLines })
   const detector = new Detector(plan, { onEvent: hooks.onEvent, sink: hooks.onPacket })
-  const count = threads ?? defaultThreads(availableParallelism())
-  const wanted = count > 1 && hooks.onPacket == null && hooks.onEvent == null && threadsAvailable()
-  // Unless told how many threads to use, only files large enough to repay starting threads.
-  if (wanted && (threads !== undefined || (await inputBytes(inputs)) >= MIN_PARALLEL_BYTES)) {
-    return runParts(plan, inputs, count, detector, hooks)
-  }
-  const driver = new Driver(detector, { index: 0, count: 1 }, plan.request, hooks)
+  const driver = new Driver(detector, plan.request, hooks)
   const read = await readAll(inputs, driver, hooks.onRawBytes ?? null)
   return { parts: [reportPart(detector, plan.settings)], ...read }
 }

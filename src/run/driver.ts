@@ -1,49 +1,35 @@
 import type { Detector } from '../detect/detector.js'
 import type { ReadingOptions } from '../sources/reading.js'
-import { LineFeed, type Ordinal, type Share } from './line-feed.js'
+import { LineFeed, type Ordinal } from './line-feed.js'
 
-// The one loop that feeds a detector, whatever the input: the files of `analyze` read one after the
-// other, the followed logs of `watch` delivering whole lines as they are written (several inputs
-// interleaved), or a thread's copy of the chunks the main thread read. The source decides when bytes
-// come; the driver keeps one line feed per input and tells the hooks how far it got.
-
-/** Receives every input's bytes as they are read (the other threads of a run). */
-export interface ChunkForward {
-  begin(name: string, mtime: number | null): void
-  /** May return a promise (the receivers are behind) that is awaited before the next chunk. */
-  chunk(chunk: Buffer): Promise<void> | null
-  /** `damaged`: the input was cut short; its unfinished last line is dropped. */
-  end(damaged: boolean): void
-}
+// The one loop that feeds a detector from chunks of bytes, whatever the input: the files of a serial
+// `analyze` read one after the other, or the followed logs of `watch` delivering whole lines as they
+// are written (several inputs interleaved). The source decides when bytes come; the driver keeps one
+// line feed per input and tells the hooks how far it got. (A run with threads splits blocks into
+// lines itself, see part.ts, and gives each detector whole lines.)
 
 export interface DriverHooks {
   /** Called after each chunk with the number of lines it completed (progress). */
   onLines?: ((n: number) => void) | null
   /** Awaited after each chunk when it returns a promise (backpressure of streaming outputs). */
   afterChunk?: (() => Promise<void> | null) | null
-  /** Threads that get a copy of every chunk. */
-  forward?: ChunkForward | null
 }
 
-/** Feeds the inputs' bytes to one detector, its share of the lines (see line-feed.ts). */
+/** Feeds the inputs' bytes to one detector, line by line (see line-feed.ts). */
 export class Driver {
   private readonly feeds = new Map<string, LineFeed>()
   private readonly ordinal: Ordinal = { n: 0 }
 
   constructor(
     readonly detector: Detector,
-    private readonly share: Share,
     private readonly reading: ReadingOptions,
     private readonly hooks: DriverHooks = {},
-  ) {
-    // One part of several: its label tallies must merge into the serial ones.
-    if (share.count > 1) detector.countEveryLabel()
-  }
+  ) {}
 
   private feed(input: string): LineFeed {
     let feed = this.feeds.get(input)
     if (feed === undefined) {
-      feed = new LineFeed(this.detector, this.share, this.reading, this.ordinal)
+      feed = new LineFeed(this.detector, this.reading, this.ordinal)
       feed.begin(input, null)
       this.feeds.set(input, feed)
     }
@@ -53,21 +39,18 @@ export class Driver {
   /** Starts (or restarts) an input; `mtime`, when known, is the reference for year inference. */
   begin(input: string, mtime: number | null): void {
     this.feed(input).begin(input, mtime)
-    this.hooks.forward?.begin(input, mtime)
   }
 
   /**
    * Feeds a chunk of an input; `reference` updates its year-inference reference (a live log: when its
-   * lines were read). Returns a promise to await before the next chunk when a receiver is behind.
+   * lines were read). Returns a promise to await before the next chunk when an output is behind.
    */
   push(input: string, chunk: Buffer, reference?: number): Promise<void> | null {
-    const waitForward = this.hooks.forward?.chunk(chunk) ?? null
     const feed = this.feed(input)
     if (reference !== undefined) feed.refer(reference)
     const lines = feed.push(chunk)
     this.hooks.onLines?.(lines)
-    const waitOutput = this.hooks.afterChunk?.() ?? null
-    return waitForward === null && waitOutput === null ? null : Promise.all([waitForward, waitOutput]).then(() => undefined)
+    return this.hooks.afterChunk?.() ?? null
   }
 
   /**
@@ -75,12 +58,11 @@ export class Driver {
    * its unfinished last line dropped, not analysed (it may end mid-field); returns that line's length.
    */
   end(input: string, damaged = false): number {
-    // (Not `onLines?.(feed.end())`: an optional call skips evaluating its argument, and the last line with it.)
+    // Not inside `onLines?.(…)`: an optional call skips its arguments when there is no hook.
     const feed = this.feed(input)
     const dropped = damaged ? feed.drop() : 0
     const lines = feed.end()
     this.hooks.onLines?.(lines)
-    this.hooks.forward?.end(damaged)
     return dropped
   }
 

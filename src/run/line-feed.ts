@@ -3,51 +3,33 @@ import type { TimeContext } from '../parse/time.js'
 import { LineSplitter } from '../sources/lines.js'
 import type { ReadingOptions } from '../sources/reading.js'
 
-// One input's bytes into lines for one detector. In a run with threads every thread's feed sees every
-// line, and each detector gets only its share of the sources: a line goes to part `route % count`,
-// where route is the source address the parser will find in it, so every packet of a source lands in
-// the same part and is seen in input order, as in a serial run. Lines that name no source (noise,
-// malformed, over-long) are dealt out by position. A line's position across all inputs of the run
-// (its ordinal) lets the parts' results merge into the serial ones.
-
-/** Which share of the lines a detector gets: part `index` of `count` (count 1: every line). */
-export interface Share {
-  index: number
-  count: number
-}
+// One input's bytes into lines for one detector, in order. A line's position across all inputs of
+// the run (its ordinal) is what run-wide label tallies remember (detect/tally.ts).
 
 /** The whole run's line counter, shared by the feeds of all its inputs. */
 export interface Ordinal {
   n: number
 }
 
-/** Splits one input's chunks into lines and gives its detector its share of them. */
+/** Splits one input's chunks into lines and gives them to its detector. */
 export class LineFeed {
   private lineNo = 0
   private name = ''
   private readonly time: TimeContext
   private readonly splitter: LineSplitter
 
-  constructor(detector: Detector, share: Share, private readonly reading: ReadingOptions, ordinal: Ordinal) {
+  constructor(detector: Detector, private readonly reading: ReadingOptions, ordinal: Ordinal) {
     this.time = { year: reading.year, reference: reading.now }
-    const { index, count } = share
     const where = (): string => `${this.name}:${this.lineNo}`
     this.splitter = new LineSplitter(
       reading.maxLineLength,
-      count === 1
-        ? (b, start, end) => {
-            this.lineNo++
-            detector.lineBytes(b, start, end, this.time, where, ordinal.n++)
-          }
-        : (b, start, end) => {
-            this.lineNo++
-            const route = detector.route(b, start, end)
-            if ((route >= 0 ? route : ordinal.n) % count === index) detector.lineBytes(b, start, end, this.time, where, ordinal.n)
-            ordinal.n++
-          },
+      (b, start, end) => {
+        this.lineNo++
+        detector.lineBytes(b, start, end, this.time, where, ordinal.n++)
+      },
       () => {
         this.lineNo++
-        if (ordinal.n % count === index) detector.overlong()
+        detector.overlong()
         ordinal.n++
       },
     )

@@ -66,7 +66,7 @@ export class Watcher {
   }
 
   private newDriver(): Driver {
-    return new Driver(this.detector, { index: 0, count: 1 }, this.config.plan.request)
+    return new Driver(this.detector, this.config.plan.request)
   }
 
   /**

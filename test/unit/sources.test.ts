@@ -47,7 +47,7 @@ describe('driver', () => {
     const lines: string[] = []
     const detector = { lineBytes: (b: Uint8Array, start: number, end: number) => lines.push(Buffer.from(b.subarray(start, end)).toString()), overlong: () => {}, route: () => -1 }
     // No hooks at all: a run without progress on a terminal.
-    const d = new Driver(detector as unknown as Detector, { index: 0, count: 1 }, { year: 2026, now: 0, maxLineLength: 100 })
+    const d = new Driver(detector as unknown as Detector, { year: 2026, now: 0, maxLineLength: 100 })
     d.begin('in', null)
     d.push('in', Buffer.from('first\nsecond\nunfini'))
     const dropped = d.end('in', damaged)
