@@ -10,7 +10,7 @@ import { WatchProcess } from '../helpers/watch.js'
 // Many firewalls, one watch: two "firewalls" (rsyslog instances with their own host names, fw1 and
 // fw2.example.org) forward their kernel messages over TCP on loopback to a central rsyslog, which
 // writes them to one kern.log keeping each sender's host name. The forwarding and receiving
-// configurations are the ones docs/drafts/relay.md gives, except for the input: a firewall reads its
+// configurations are the ones the README ("Many firewalls, one watch") gives, except for the input: a firewall reads its
 // kernel lines from a file (imfile, facility kern, tag kernel:) instead of /dev/kmsg, so the test
 // chooses what each firewall logs. watch on the central kern.log must tell the hosts apart.
 // Needs the Debian package rsyslog.
@@ -27,7 +27,7 @@ const FIREWALLS = [
   { host: 'fw2.example.org', input: path.join(dir, 'fw2.kmsg'), dst: '192.0.2.2' },
 ]
 
-// The receiving side (docs/drafts/relay.md), on a port of its choosing.
+// The receiving side (the README, "Many firewalls, one watch"), on a port of its choosing.
 const RECEIVE = `module(load="imtcp")
 input(type="imtcp" address="127.0.0.1" port="0" listenPortFileName="${central}/port" ruleset="remote")
 ruleset(name="remote") {
@@ -37,7 +37,7 @@ ruleset(name="remote") {
 }
 `
 
-// The forwarding side (docs/drafts/relay.md), but reading kernel lines from a file.
+// The forwarding side (the README, "Many firewalls, one watch"), but reading kernel lines from a file.
 const forward = (input: string, port: number): string => `global(preserveFQDN="on")
 module(load="imfile")
 input(type="imfile" file="${input}" tag="kernel:" facility="kern" severity="warning")
