@@ -1,9 +1,9 @@
-import { terminalSafe } from '../report/sanitize.js'
+import { printable } from '../core/excerpt.js'
 import type { FwCheckReport } from './check.js'
 
 // Text view of a fw-check report: one verdict line per family and hook, then each finding with the
 // commands that fix it. Prefixes, chain names and comments come from the ruleset and may hold
-// control characters: everything goes through terminalSafe.
+// control characters: everything goes through printable.
 
 const FAMILY: Record<string, string> = { ipv4: 'IPv4', ipv6: 'IPv6' }
 
@@ -29,5 +29,5 @@ export function renderCheckText(r: FwCheckReport, verbose = false): string {
   if (r.warnings.length > 0) lines.push('', 'warnings:', ...r.warnings.map((w) => `  ${w}`))
   if (r.notes.length > 0) lines.push('', ...r.notes)
   lines.push('', r.ok ? 'OK: dropped packets are logged on every checked path' : 'FAIL: dropped packets are not logged everywhere (see above)')
-  return `${lines.map(terminalSafe).join('\n')}\n`
+  return `${lines.map(printable).join('\n')}\n`
 }

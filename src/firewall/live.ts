@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { FirewallError, InputError } from '../core/errors.js'
-import { terminalSafe } from '../report/sanitize.js'
+import { printable } from '../core/excerpt.js'
 import { parseIptablesSave } from './iptables-save.js'
 import { parseNftJson } from './nft-json.js'
 import type { Family, RulesetSource } from './ruleset.js'
@@ -46,7 +46,7 @@ async function read(deps: LiveDeps, argv: string[], notes: string[]): Promise<st
     notes.push(`${argv[0]} not found (Debian package ${PACKAGE[argv[0]!] ?? 'iptables'}); its rules were not read`)
     return null
   }
-  const said = terminalSafe(r.stderr.trim().split('\n')[0] ?? '').slice(0, 300)
+  const said = printable(r.stderr.trim().split('\n')[0] ?? '').slice(0, 300)
   if (DENIED.test(r.stderr)) {
     throw new InputError(`cannot read the live ruleset: '${cmd}' was refused: ${said}`, 'run fw-check as root (sudo portsleuth fw-check), or save the rules as root (iptables-save >rules.v4; ip6tables-save >rules.v6; nft -j list ruleset >rules.json) and pass them with --rules')
   }

@@ -3,7 +3,6 @@
 
 export type Family = 'ipv4' | 'ipv6'
 export type Hook = 'input' | 'forward'
-export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6']
 
 export type CondKind =
   /** Layer-4 protocol (`-p tcp`, `meta l4proto tcp`); `all` matches everything. */

@@ -3,12 +3,10 @@
 
 export const TAB = 9
 export const SP = 32
-export const HASH = 35
 export const PERCENT = 37
 export const LPAREN = 40
 export const RPAREN = 41
 export const PLUS = 43
-export const COMMA = 44
 export const MINUS = 45
 export const DOT = 46
 export const SLASH = 47
@@ -18,20 +16,13 @@ export const COLON = 58
 export const LT = 60
 export const EQ = 61
 export const GT = 62
-export const UPPER_A = 65
 export const UPPER_Z = 90
 export const LBRACKET = 91
 export const BACKSLASH = 92
 export const RBRACKET = 93
 export const LOWER_A = 97
 export const LOWER_F = 102
-export const LOWER_Z = 122
 export const DEL = 127
-
-/** True for the bytes of the decimal digits. */
-export function isDigit(c: number): boolean {
-  return c >= DIGIT_0 && c <= DIGIT_9
-}
 
 /** True for the bytes of the hexadecimal digits, either case. */
 export function isHexDigit(c: number): boolean {

@@ -291,14 +291,3 @@ export function flagsText(flags: number): string {
   flagTextCache[flags] = text
   return text
 }
-
-/** Returns the bit for one kernel flag word, or 0 when the word is not a TCP flag. */
-export function flagBit(word: string): number {
-  for (const [bit, name] of FLAG_NAMES) if (name === word) return bit
-  return 0
-}
-
-/** True for protocols whose log lines carry ports. */
-export function hasPorts(proto: number): boolean {
-  return proto === PROTO_TCP || proto === PROTO_UDP || proto === PROTO_UDPLITE
-}

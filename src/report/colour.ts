@@ -1,6 +1,6 @@
 // Colour for the text report on a terminal. Only our own fixed tokens (section headers, "DL n") are
 // ever wrapped in SGR sequences, and each span opens and closes around that token alone: log-derived
-// text (already made safe by terminalSafe) is never inside a span, so it can neither inherit a colour
+// text (already made safe by printable) is never inside a span, so it can neither inherit a colour
 // nor close or alter ours. Colour adds no visible width, so the 80-column layout is computed as if
 // there were none.
 
@@ -47,9 +47,4 @@ export function colourWanted({ isTTY, env }: ColourContext): boolean {
 /** Returns text without SGR colour sequences. */
 export function stripColour(text: string): string {
   return text.replace(SGR, '')
-}
-
-/** Returns the number of columns text occupies on a terminal (SGR sequences take none). */
-export function visibleWidth(text: string): number {
-  return [...stripColour(text)].length
 }

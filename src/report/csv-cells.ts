@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
+import { printableKeepingWhitespace } from '../core/excerpt.js'
 
 // The one place that turns cells into CSV text, shared by the report tables and the packet CSV.
 // RFC 4180 quoting (fields with `,`, `"`, CR or LF are quoted, quotes doubled), LF record ends
@@ -17,15 +18,9 @@ export const LIST_SEPARATOR = ';'
 const OPTIONS = { escape_formulas: true, record_delimiter: 'unix', quoted_match: /[\r\n]/ } as const
 
 // Log fields can carry terminal escapes (ESC [ …) and bidi overrides that reorder what a reader sees
-// when the CSV is `cat`ed or opened; show them as visible escapes. TAB, CR and LF stay: quoting covers them.
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
-
-function clean(text: string): string {
-  return text.replace(UNSAFE, (ch) => {
-    const code = ch.codePointAt(0)!
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`
-  })
-}
+// when the CSV is `cat`ed or opened; they are shown as visible escapes. TAB, CR and LF stay: quoting
+// covers them.
+const clean = printableKeepingWhitespace
 
 /** Returns one CSV record (with its trailing LF) for `cells`, quoted and formula-escaped. */
 export function csvRecord(cells: readonly Cell[]): string {

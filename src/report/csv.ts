@@ -17,14 +17,6 @@ export type CsvTable = (typeof CSV_TABLES)[number]
 /** The default `--csv-table`. */
 export const DEFAULT_CSV_TABLE: CsvTable = 'sources'
 
-/** Header names of each table, in output order (for the README and `--help`). */
-export const CSV_COLUMN_NAMES: Readonly<Record<CsvTable, readonly string[]>> = {
-  sources: SOURCE_COLUMNS.map((c) => c.name),
-  signatures: SIGNATURE_COLUMNS.map((c) => c.name),
-  ports: PORT_COLUMNS.map((c) => c.name),
-  destinations: DESTINATION_COLUMNS.map((c) => c.name),
-}
-
 /** `--csv-table packets`: one record per packet (psad's --CSV), streamed by PacketCsv, not renderCsv. */
 export const PACKET_TABLE = 'packets'
 export type CsvTableChoice = CsvTable | typeof PACKET_TABLE

@@ -62,11 +62,6 @@ function offsetText(minutes: number): string {
   return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
-/** Returns `YYYY-MM-DD HH:MM:SS ±HH:MM` for epoch ms in `zone`; throws UsageError for an unknown zone. */
-export function dshieldTime(ms: number, zone: DshieldZone = 'local'): string {
-  return formatTime(ms, zoneOffset(zone))
-}
-
 function formatTime(ms: number, offset: Offset): string {
   const off = offset(ms)
   const d = new Date(ms + off * 60_000)
@@ -78,15 +73,6 @@ function userIdText(id: string | number): string {
   const text = String(id).trim()
   if (!/^\d{1,12}$/.test(text)) throw new UsageError(`invalid DShield user id '${String(id)}': expected digits (0 for anonymous)`)
   return text
-}
-
-/**
- * Returns the mail subject DShield expects, `FORMAT DSHIELD USERID <id> TZ <±HH:MM> portsleuth <version>`,
- * with the zone's offset at `at` (epoch ms; each line carries its own). Throws UsageError for a bad
- * user id or zone.
- */
-export function dshieldSubject(userId: string | number, version: string, at: number, timeZone: DshieldZone = 'local'): string {
-  return `FORMAT DSHIELD USERID ${userIdText(userId)} TZ ${offsetText(zoneOffset(timeZone)(at))} portsleuth ${version}`
 }
 
 function protoText(proto: number): string {

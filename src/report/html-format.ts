@@ -1,4 +1,4 @@
-import { terminalSafe } from './sanitize.js'
+import { printable } from '../core/excerpt.js'
 
 // Display formatting for the HTML report. Deterministic: no locale, no time zone, no clock — every
 // time is shown in UTC so two renders of one report are byte-identical.
@@ -11,7 +11,7 @@ const SEPARATORS = /[\u2028\u2029]/g
  * only stops a log line from reordering, hiding or breaking text on screen.
  */
 export function safe(text: string): string {
-  return terminalSafe(text).replace(SEPARATORS, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
+  return printable(text).replace(SEPARATORS, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
 }
 
 /** Returns an integer with thousands separators: 1234567 -> "1,234,567". */

@@ -1,7 +1,7 @@
 import { whoisHighlights } from './whois-highlights.js'
 import { ansiPalette, plainPalette, type Palette } from './colour.js'
 import type { ReportV1, SourceV1 } from './model.js'
-import { terminalSafe } from './sanitize.js'
+import { printable } from '../core/excerpt.js'
 import { hostsText } from './title.js'
 import { triage, type NoiseGroup, type Triage } from './triage.js'
 
@@ -9,7 +9,7 @@ import { triage, type NoiseGroup, type Triage } from './triage.js'
 // that matter (DL 3+, then scanners) one line each, the noise folded into groups (triage.ts), top
 // signatures and ports, prefix/protocol counters, then a block for each of the first sources that
 // matter. Fits 80 columns, and a noisy day in about 200 lines; every log-derived string passes
-// through terminalSafe. With `colour`, headers and danger levels get SGR colours (see
+// through printable. With `colour`, headers and danger levels get SGR colours (see
 // colour.ts): only our own tokens are painted, after layout, so widths are unchanged.
 
 const WIDTH = 80
@@ -47,7 +47,7 @@ function time(iso: string | null): string {
 }
 
 function counts(rec: Record<string, number>): string {
-  const parts = Object.entries(rec).map(([k, v]) => `${terminalSafe(k)}: ${v}`)
+  const parts = Object.entries(rec).map(([k, v]) => `${printable(k)}: ${v}`)
   return parts.length === 0 ? '[none]' : parts.join(', ')
 }
 
@@ -56,17 +56,17 @@ function counts(rec: Record<string, number>): string {
 function topCounts(rec: Record<string, number>, top: number): string {
   const entries = Object.entries(rec).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   if (entries.length === 0) return '[none]'
-  const shown = entries.slice(0, top).map(([k, v]) => `${terminalSafe(k)}: ${v}`).join(', ')
+  const shown = entries.slice(0, top).map(([k, v]) => `${printable(k)}: ${v}`).join(', ')
   return entries.length > top ? `${shown} ... and ${entries.length - top} more` : shown
 }
 
 // A few key whois lines (netname, org, country, abuse, range, origin); JSON and HTML have all of it.
 function enrichmentLines(s: SourceV1): string[] {
   const out: string[] = []
-  if (s.enrichment?.dns != null) out.push(...wrap(`DNS: ${terminalSafe(s.enrichment.dns)}`, '      ', '    '))
+  if (s.enrichment?.dns != null) out.push(...wrap(`DNS: ${printable(s.enrichment.dns)}`, '      ', '    '))
   if (s.enrichment?.whois != null) {
     whoisHighlights(s.enrichment.whois).forEach((line, i) => {
-      const text = terminalSafe(line)
+      const text = printable(line)
       out.push(`${i === 0 ? '    whois: ' : '           '}${text.length > 68 ? `${text.slice(0, 67)}…` : text}`)
     })
   }
@@ -84,7 +84,7 @@ function sourceBlock(s: SourceV1, paint: Palette): string[] {
   }
   if (Object.keys(s.tcpFlags).length > 0) out.push(...wrap(`TCP flags: ${counts(s.tcpFlags)}`, '      ', '    '))
   out.push(...wrap(`chains: ${counts(s.chains)}; prefixes: ${counts(s.logPrefixes)}`, '      ', '    '))
-  for (const os of s.os) out.push(...wrap(`OS guess: ${terminalSafe(os.os)} (${os.method})`, '      ', '    '))
+  for (const os of s.os) out.push(...wrap(`OS guess: ${printable(os.os)} (${os.method})`, '      ', '    '))
   const shown = s.destinations.slice(0, DETAIL_DESTINATIONS)
   for (const d of shown) {
     const parts = [`DST ${d.ip}`, `packets ${d.packets}`]
@@ -98,10 +98,10 @@ function sourceBlock(s: SourceV1, paint: Palette): string[] {
   const sigs = s.signatures.slice(0, DETAIL_SIGNATURES)
   for (const sig of sigs) {
     const id = sig.sid !== null ? `sid ${sig.sid}` : `psad_id ${sig.psadId}`
-    out.push(...wrap(`signature: "${terminalSafe(sig.msg)}" ${sig.protocol}, ${sig.count} packets, ${id}, DL ${sig.dangerLevel}`, '      ', '    '))
+    out.push(...wrap(`signature: "${printable(sig.msg)}" ${sig.protocol}, ${sig.count} packets, ${id}, DL ${sig.dangerLevel}`, '      ', '    '))
   }
   if (s.signatures.length > sigs.length) out.push(`    ... and ${s.signatures.length - sigs.length} more signatures`)
-  for (const f of s.findings) out.push(...wrap(`${f.kind}: ${terminalSafe(f.message)}`, '      ', '    '))
+  for (const f of s.findings) out.push(...wrap(`${f.kind}: ${printable(f.message)}`, '      ', '    '))
   return out
 }
 
@@ -126,7 +126,7 @@ function noiseLine(g: NoiseGroup): string {
   const n = g.sources.length
   const packets = g.minPackets === g.maxPackets ? plural(g.minPackets, 'packet') : `${g.minPackets}-${g.maxPackets} packets`
   const names = n <= NAMED_IN_GROUP ? ` (${g.sources.map((s) => s.ip).join(', ')})` : ''
-  return `${plural(n, 'source')}${names}, ${packets}${n === 1 ? '' : ' each'}, DL ${g.dl}: ${terminalSafe(g.reason)}`
+  return `${plural(n, 'source')}${names}, ${packets}${n === 1 ? '' : ' each'}, DL ${g.dl}: ${printable(g.reason)}`
 }
 
 // What matters first: attackers (DL 3+) and scanners, one line each up to --top; then the noise, folded.
@@ -173,8 +173,8 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   if (r.window !== undefined) out.push(`window asked for: ${time(r.window.since)} .. ${r.window.until === null ? 'now' : time(r.window.until)}`)
   out.push(`time range: ${time(sum.firstSeen)} .. ${time(sum.lastSeen)}`)
   for (const i of r.inputs) {
-    const note = i.error !== null ? `  ERROR: ${terminalSafe(i.error)}` : ''
-    out.push(...wrap(`input ${terminalSafe(i.name)}: ${i.lines} lines, ${i.bytes} bytes${i.gzip ? ' (gzip)' : ''}${note}`, '      ', '  '))
+    const note = i.error !== null ? `  ERROR: ${printable(i.error)}` : ''
+    out.push(...wrap(`input ${printable(i.name)}: ${i.lines} lines, ${i.bytes} bytes${i.gzip ? ' (gzip)' : ''}${note}`, '      ', '  '))
   }
   out.push(...wrap(`skipped lines: ${counts(sum.skipped)}`, '    '))
   out.push('')
@@ -188,7 +188,7 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   if (r.topSignatures.length === 0) out.push('    [none]')
   for (const s of r.topSignatures.slice(0, opts.top)) {
     const id = s.sid !== null ? `sid ${s.sid}` : `psad_id ${s.psadId}`
-    out.push(...wrap(`"${terminalSafe(s.msg)}" (${s.protocol}) count ${s.count}, sources ${s.sources}, ${id}`, '      ', '    '))
+    out.push(...wrap(`"${printable(s.msg)}" (${s.protocol}) count ${s.count}, sources ${s.sources}, ${id}`, '      ', '    '))
   }
   out.push('')
   out.push(h('Top scanned ports:'))
@@ -203,7 +203,7 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   out.push(...wrap(topCounts(sum.hosts, opts.top), '    '))
   if (r.malformed.length > 0) {
     out.push(h('Malformed lines (first ones):'))
-    for (const m of r.malformed) out.push(...wrap(`${terminalSafe(m.where)}: ${terminalSafe(m.error)}`, '      ', '    '))
+    for (const m of r.malformed) out.push(...wrap(`${printable(m.where)}: ${printable(m.error)}`, '      ', '    '))
   }
   out.push('')
   out.push(h('Source detail:'))

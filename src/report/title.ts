@@ -1,5 +1,5 @@
 import type { ReportV1 } from './model.js'
-import { terminalSafe } from './sanitize.js'
+import { printable } from '../core/excerpt.js'
 
 // What a report is about, for its title, its text header and the mail subject: the firewall(s) that
 // logged the lines (the syslog hosts in the report, not the machine the report ran on) and the period
@@ -12,7 +12,7 @@ const NAMED_HOSTS = 2
 /** Returns the report's syslog hosts, most lines first: `fw1`, `fw1, fw2`, `fw1, fw2 +3 more`; '' when no line named one. */
 export function hostsText(report: ReportV1): string {
   const hosts = Object.entries(report.summary.hosts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-  const named = hosts.slice(0, NAMED_HOSTS).map(([h]) => terminalSafe(h).slice(0, 64))
+  const named = hosts.slice(0, NAMED_HOSTS).map(([h]) => printable(h).slice(0, 64))
   return named.join(', ') + (hosts.length > NAMED_HOSTS ? ` +${hosts.length - NAMED_HOSTS} more` : '')
 }
 

@@ -1,4 +1,4 @@
-import { terminalSafe } from '../report/sanitize.js'
+import { printable } from '../core/excerpt.js'
 import type { StatusReport } from './status.js'
 
 // `portsleuth status` as text: the watcher, its inputs, the counters, the sources worst first, recent
@@ -11,7 +11,7 @@ function duration(s: number): string {
   return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : `${m}m ${Math.floor(s % 60)}s`
 }
 
-const counts = (r: Record<string, number>): string => Object.entries(r).map(([k, n]) => `${terminalSafe(k)} ${n}`).join(', ') || 'none'
+const counts = (r: Record<string, number>): string => Object.entries(r).map(([k, n]) => `${printable(k)} ${n}`).join(', ') || 'none'
 
 /** Returns the status report as text, listing at most `top` sources. */
 export function renderStatus(r: StatusReport, top = 20): string {
@@ -20,10 +20,10 @@ export function renderStatus(r: StatusReport, top = 20): string {
   out.push(w.running
     ? `portsleuth watch: running (pid ${w.pid}), up ${duration(w.uptimeSeconds ?? 0)}, CPU ${w.cpuSeconds ?? 0} s, ${Math.round((w.memoryBytes ?? 0) / 1048576)} MB`
     : 'portsleuth watch: not running; this is the saved state')
-  out.push(`state: ${terminalSafe(w.stateDir)}, saved ${w.savedAt ?? 'never'}; ${w.blocking}`)
+  out.push(`state: ${printable(w.stateDir)}, saved ${w.savedAt ?? 'never'}; ${w.blocking}`)
   if (w.inputs.length > 0) {
     out.push('inputs:')
-    for (const i of w.inputs) out.push(`  ${terminalSafe(i.input)}  ${i.state}${i.reason === null ? '' : ` (${terminalSafe(i.reason)})`}  ${i.lines} lines${i.offset === null ? '' : `, offset ${i.offset}`}`)
+    for (const i of w.inputs) out.push(`  ${printable(i.input)}  ${i.state}${i.reason === null ? '' : ` (${printable(i.reason)})`}  ${i.lines} lines${i.offset === null ? '' : `, offset ${i.offset}`}`)
   }
   const s = r.summary
   out.push(`lines: ${s.linesRead}, packets: ${s.packets} (${counts(s.protocols)}); skipped: ${counts(s.skipped)}`)
@@ -38,11 +38,11 @@ export function renderStatus(r: StatusReport, top = 20): string {
   }
   if (r.alerts.length > 0) {
     out.push('', 'recent alerts:')
-    for (const a of r.alerts.slice(-10)) out.push(`  ${a.time}  ${a.ip}  DL ${a.previousDangerLevel} -> ${a.dangerLevel}  ${terminalSafe(a.reason)}`)
+    for (const a of r.alerts.slice(-10)) out.push(`  ${a.time}  ${a.ip}  DL ${a.previousDangerLevel} -> ${a.dangerLevel}  ${printable(a.reason)}`)
   }
   if (r.blocks !== null) {
     out.push('', r.blocks.length === 0 ? 'blocks: none' : `blocks (${r.blocks.length}):`)
-    for (const b of r.blocks) out.push(`  ${b.target.padEnd(20)}  DL ${b.dangerLevel}  ${b.remaining === null ? 'permanent' : `${duration(b.remaining)} left`}  ${terminalSafe(b.reason)}`)
+    for (const b of r.blocks) out.push(`  ${b.target.padEnd(20)}  DL ${b.dangerLevel}  ${b.remaining === null ? 'permanent' : `${duration(b.remaining)} left`}  ${printable(b.reason)}`)
   }
   return `${out.join('\n')}\n`
 }

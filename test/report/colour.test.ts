@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { colourWanted, stripColour, visibleWidth } from '../../src/report/colour.js'
+import { colourWanted, stripColour } from '../../src/report/colour.js'
+
+/** The number of columns text occupies on a terminal (SGR sequences take none). */
+const visibleWidth = (text: string): number => [...stripColour(text)].length
 import type { ReportV1 } from '../../src/report/model.js'
 import { renderText } from '../../src/report/text.js'
 import { syntheticReport } from '../helpers/synthetic-report.js'

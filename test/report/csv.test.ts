@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { UsageError } from '../../src/core/errors.js'
-import { CSV_COLUMN_NAMES, CSV_TABLES, parseCsvTable, renderCsv, SOURCE_COLUMNS } from '../../src/report/csv.js'
+import { CSV_TABLES, DESTINATION_COLUMNS, parseCsvTable, PORT_COLUMNS, renderCsv, SIGNATURE_COLUMNS, SOURCE_COLUMNS } from '../../src/report/csv.js'
 import { mergePortRanges } from '../../src/report/csv-ports.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { analyzeLines, range, tcpLine } from '../helpers/lines.js'
 import { strictCsv } from '../helpers/strict-csv.js'
 import { csvTable } from '../../src/report/csv-cells.js'
+
+/** Header names of each table, in output order. */
+const CSV_COLUMN_NAMES = {
+  sources: SOURCE_COLUMNS.map((c) => c.name),
+  signatures: SIGNATURE_COLUMNS.map((c) => c.name),
+  ports: PORT_COLUMNS.map((c) => c.name),
+  destinations: DESTINATION_COLUMNS.map((c) => c.name),
+}
 
 const capture = (name: string): string[] =>
   readFileSync(new URL(`../fixtures/captures/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l !== '')

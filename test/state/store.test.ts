@@ -11,7 +11,7 @@ import { detectorOf, type DetectorParts } from '../helpers/detector.js'
 import { keyText } from '../../src/detect/state.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
 import { StateStore, type OpenedState } from '../../src/state/store.js'
-import { readStateSummary } from '../../src/state/summary.js'
+import { readStateSummary } from '../helpers/state-summary.js'
 import { tempDir } from '../helpers/cli.js'
 import { feed, packetStream, streamParts } from '../helpers/packet-stream.js'
 

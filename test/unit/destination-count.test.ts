@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { DestinationCount, EXACT_LIMIT } from '../../src/detect/destination-count.js'
 import { defaultSettings } from '../../src/config/settings.js'
-import { restoreSnapshot, snapshot } from '../../src/detect/codec/snapshot.js'
+import { restoreSnapshot, snapshot } from '../helpers/snapshot.js'
 import { Detector } from '../../src/detect/detector.js'
 import { sourceReport } from '../../src/report/build.js'
 import { bareDetectionPlan, tcpLine } from '../helpers/lines.js'

@@ -6,7 +6,7 @@ import type { Detector } from '../../src/detect/detector.js'
 import { detectorOf, type DetectorParts } from '../helpers/detector.js'
 import { OS_NUMBERS, OS_OTHER } from '../../src/detect/codec/os.js'
 import { ENGINE_NOT_SAVED, ENGINE_SAVED, TOTALS_SAVED } from '../../src/detect/codec/run.js'
-import { DETECTOR_NOT_SAVED, DETECTOR_SAVED, restoreSnapshot, snapshot } from '../../src/detect/codec/snapshot.js'
+import { DETECTOR_NOT_SAVED, DETECTOR_SAVED, restoreSnapshot, snapshot } from '../helpers/snapshot.js'
 import {
   decodeSource, encodeSource, PAIR_NUMBERS, PAIR_OTHER, RARE_NUMBERS, RARE_OTHER, SOURCE_NUMBERS, SOURCE_OTHER,
 } from '../../src/detect/codec/source.js'

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BlockCommand, blockFlags } from '../../cli/block-command.js'
-import { terminalSafe } from '../../report/sanitize.js'
+import { printable } from '../../core/excerpt.js'
 import type { BlockView } from '../../watch/block-desk.js'
 
 export default class BlockList extends BlockCommand {
@@ -13,7 +13,7 @@ export default class BlockList extends BlockCommand {
     const blocks = (await this.operate(flags, { op: 'block-list' })).result as BlockView[]
     if (flags.format === 'json') return this.out(`${JSON.stringify(blocks, null, 2)}\n`)
     if (blocks.length === 0) return this.out('no blocks\n')
-    const rows = blocks.map((b) => `${b.target.padEnd(24)} DL ${b.dangerLevel}  ${b.remaining === null ? 'permanent'.padEnd(10) : `${b.remaining} s`.padEnd(10)}  since ${new Date(b.since).toISOString()}  ${terminalSafe(b.reason)}`)
+    const rows = blocks.map((b) => `${b.target.padEnd(24)} DL ${b.dangerLevel}  ${b.remaining === null ? 'permanent'.padEnd(10) : `${b.remaining} s`.padEnd(10)}  since ${new Date(b.since).toISOString()}  ${printable(b.reason)}`)
     await this.out(`${rows.join('\n')}\n`)
   }
 }

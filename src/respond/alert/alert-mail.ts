@@ -1,4 +1,4 @@
-import { terminalSafe } from '../../report/sanitize.js'
+import { printable } from '../../core/excerpt.js'
 import type { AlertEvent, BlockEvent } from './event.js'
 
 // The plain-text alert mail, after psad's (labels right-aligned in one column; danger level,
@@ -8,7 +8,7 @@ import type { AlertEvent, BlockEvent } from './event.js'
 // characters escaped, so a mail client or a terminal `mail` shows exactly what was logged.
 
 const RULE = '=-'.repeat(18)
-const safe = (s: string): string => terminalSafe(s)
+const safe = (s: string): string => printable(s)
 const row = (label: string, value: string): string => `${label.padStart(22)}: ${value}`
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 

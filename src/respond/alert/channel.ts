@@ -32,6 +32,3 @@ export interface Channel {
   /** Takes back what snapshot() returned; ignores what it does not recognise. */
   restore?(state: unknown): void
 }
-
-/** A log that drops everything (for callers that do not care). */
-export const silentLog: LogFn = () => {}

@@ -1,4 +1,4 @@
-import { terminalSafe } from '../../report/sanitize.js'
+import { printable } from '../../core/excerpt.js'
 
 // Log fields are attacker-controlled: a log prefix or a signature message can carry a newline (a
 // forged second syslog line), an ANSI escape (a rewritten terminal), `%s` or `$(...)`. Channels
@@ -8,7 +8,7 @@ import { terminalSafe } from '../../report/sanitize.js'
 
 /** Returns `text` as one line: controls (newlines included) as `\xNN` escapes, cut at `max` characters. */
 export function oneLine(text: string, max = 1000): string {
-  const safe = terminalSafe(text)
+  const safe = printable(text)
   return safe.length <= max ? safe : `${safe.slice(0, max - 3)}...`
 }
 

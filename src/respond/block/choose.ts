@@ -42,12 +42,6 @@ export interface BlockingConfig {
   timeoutMs?: number
 }
 
-/** Returns a name checked against BACKENDS; throws UsageError listing them otherwise. */
-export function parseBackend(text: string): BackendName {
-  if ((BACKENDS as readonly string[]).includes(text)) return text as BackendName
-  throw new UsageError(`unknown block backend '${text.slice(0, 40)}': expected ${BACKENDS.join(', ')}`)
-}
-
 /** Returns the runner a config implies (prefix, XTABLES_LOCKFILE, a timeout longer than the lock wait). */
 export function runnerFor(cfg: BlockingConfig): Runner {
   const wait = cfg.lockWait ?? DEFAULT_IPTABLES.lockWait

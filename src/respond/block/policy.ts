@@ -1,5 +1,4 @@
 import { psadTimeouts } from '../../config/settings.js'
-import { ConfigError } from '../../core/errors.js'
 
 // How long a block lasts. psad's AUTO_BLOCK_DL1..5_TIMEOUT give one timeout per danger level
 // (seconds, 0 = permanent); by default DL 1-4 use AUTO_BLOCK_TIMEOUT (3600) and DL 5 is permanent.
@@ -48,15 +47,6 @@ export function offenceTimeout(base: number, offence: number, policy: Pick<Block
   if (!policy.doubling || offence <= 1) return base
   // 2^(n-1) overflows to Infinity for large n; the cap makes that harmless.
   return Math.min(policy.maxTimeout, base * 2 ** Math.min(offence - 1, 60))
-}
-
-/** Compiles AUTO_BLOCK_REGEX; throws ConfigError naming the pattern when it is not a valid regular expression. */
-export function compileBlockRegex(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern)
-  } catch (e) {
-    throw new ConfigError(`AUTO_BLOCK_REGEX '${pattern.slice(0, 80)}' is not a valid regular expression: ${(e as Error).message}`)
-  }
 }
 
 /**

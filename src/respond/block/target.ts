@@ -119,8 +119,3 @@ export function contains(outer: Target, inner: Target): boolean {
 export function overlaps(a: Target, b: Target): boolean {
   return contains(a, b) || contains(b, a)
 }
-
-/** True when the target is a single address (/32 or /128). */
-export function isHost(t: Target): boolean {
-  return t.prefix === (t.family === 4 ? 32 : 128)
-}

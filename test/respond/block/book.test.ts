@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { ConfigError, InputError } from '../../../src/core/errors.js'
+import { InputError } from '../../../src/core/errors.js'
 import { BlockBook, type AddResult } from '../../../src/respond/block/book.js'
 import { psadTimeouts } from '../../../src/config/settings.js'
-import { baseTimeout, blockRegexAllows, compileBlockRegex, DEFAULT_POLICY, offenceTimeout, THIRTY_DAYS, type BlockPolicy } from '../../../src/respond/block/policy.js'
+import { baseTimeout, blockRegexAllows, DEFAULT_POLICY, offenceTimeout, THIRTY_DAYS, type BlockPolicy } from '../../../src/respond/block/policy.js'
 
 const T0 = Date.UTC(2025, 0, 1)
 const S = 1000
@@ -37,14 +37,13 @@ describe('timeouts per danger level', () => {
 describe('AUTO_BLOCK_REGEX predicate', () => {
   test('off allows all; on needs one matching prefix', () => {
     expect(blockRegexAllows([], null)).toBe(true)
-    const re = compileBlockRegex('ESTAB')
+    const re = /ESTAB/
     expect(blockRegexAllows(['DROP ', 'FWSNORT ESTAB 123'], re)).toBe(true)
     expect(blockRegexAllows(['DROP '], re)).toBe(false)
     // A global regex keeps lastIndex between test() calls; the predicate must not depend on that.
     const g = new RegExp('ESTAB', 'g')
     expect(blockRegexAllows(['long prefix ESTAB'], g)).toBe(true)
     expect(blockRegexAllows(['ESTAB'], g)).toBe(true)
-    expect(() => compileBlockRegex('(')).toThrow(ConfigError)
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { FirewallError, UsageError } from '../../../src/core/errors.js'
-import { chooseBackend, createBlocker, nftWorks, parseBackend } from '../../../src/respond/block/choose.js'
+import { chooseBackend, createBlocker, nftWorks } from '../../../src/respond/block/choose.js'
 import { DryRunBlocker } from '../../../src/respond/block/dry-run.js'
 import { FanOutBlocker } from '../../../src/respond/block/fan-out.js'
 import { HostsDenyBlocker } from '../../../src/respond/block/hosts-deny.js'
@@ -25,10 +25,6 @@ function host(nft: boolean): Runner & { ran: string[] } {
 }
 
 describe('choosing a backend', () => {
-  test('named backends; unknown names are a UsageError', () => {
-    expect(parseBackend('ipset')).toBe('ipset')
-    expect(() => parseBackend('pf')).toThrow(UsageError)
-  })
   test('none named: nftables when `nft list tables` works, else iptables', async () => {
     expect(await nftWorks(host(true))).toBe(true)
     expect(await chooseBackend(undefined, host(true))).toBe('nftables')

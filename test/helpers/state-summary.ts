@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { StateError } from '../core/errors.js'
-import { num, obj } from '../detect/codec/check.js'
-import { readMeta } from './load.js'
-import { STATE_FILE } from './schema.js'
+import { StateError } from '../../src/core/errors.js'
+import { num, obj } from '../../src/detect/codec/check.js'
+import { readMeta } from '../../src/state/load.js'
+import { STATE_FILE } from '../../src/state/schema.js'
 
-// What `status` shows, read from the state file while `watch` may be writing it (WAL readers never
+// A summary read from the state file while a store may be writing it (WAL readers never
 // block the writer, and see the last committed save). Reads columns only: no engine is rebuilt.
 
 export interface SourceSummary {

@@ -1,8 +1,8 @@
-import type { Detector } from '../detector.js'
-import { keyText, tableKey } from '../state.js'
-import { list, num, obj, str } from './check.js'
-import { decodeCounters, decodeRun, encodeCounters, encodeRun, portEntries, restorePort, timelineRow, type CountersRecord, type RunRecord } from './run.js'
-import { decodeSource, encodeSource, keyFromText, type SourceRecord } from './source.js'
+import type { Detector } from '../../src/detect/detector.js'
+import { keyText, tableKey } from '../../src/detect/state.js'
+import { list, num, obj, str } from '../../src/detect/codec/check.js'
+import { decodeCounters, decodeRun, encodeCounters, encodeRun, portEntries, restorePort, timelineRow, type CountersRecord, type RunRecord } from '../../src/detect/codec/run.js'
+import { decodeSource, encodeSource, keyFromText, type SourceRecord } from '../../src/detect/codec/source.js'
 
 // The whole state of an Detector as one JSON-able value: what the store keeps in its tables, in one
 // piece (for tests, and for tools that move state around).
