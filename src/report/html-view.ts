@@ -37,6 +37,8 @@ export interface HtmlView {
   protocols: CountTable
   prefixes: CountTable
   hosts: CountTable
+  /** Packets the logging host sent; null when there were none. */
+  outbound: { packetsText: string; sources: CountTable; destinations: CountTable } | null
   sourceCount: number
   /** The static source list (the first 500 with details) and its note when cut. */
   sources: { rows: SourceRow[]; more: string }
@@ -142,6 +144,11 @@ export function htmlView(r: ReportV1, opts: { title?: string; generatedAt: strin
     protocols: countTable('protocols', s.protocols, s.packets, 'protocols'),
     prefixes: countTable('prefixes', s.logPrefixes, s.packets, 'log prefixes'),
     hosts: countTable('hosts', s.hosts, s.packets, 'hosts'),
+    outbound: s.outbound.packets === 0 ? null : {
+      packetsText: int(s.outbound.packets),
+      sources: countTable('outbound-sources', s.outbound.sources, s.outbound.packets, 'local addresses'),
+      destinations: countTable('outbound-destinations', s.outbound.destinations, s.outbound.packets, 'destinations'),
+    },
     sourceCount: r.sources.length,
     sources: { rows: listed.rows, more: listed.more },
     noise: listed.noise,

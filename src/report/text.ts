@@ -201,6 +201,12 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   out.push(...wrap(topCounts(sum.protocols, opts.top), '    '))
   out.push(h('Syslog hosts:'))
   out.push(...wrap(topCounts(sum.hosts, opts.top), '    '))
+  if (sum.outbound.packets > 0) {
+    out.push(h('Outbound traffic (sent by this host: not scored, never alerted on or blocked):'))
+    out.push(`    ${plural(sum.outbound.packets, 'packet')}`)
+    out.push(...wrap(`from: ${topCounts(sum.outbound.sources, opts.top)}`, '      ', '    '))
+    out.push(...wrap(`to: ${topCounts(sum.outbound.destinations, opts.top)}`, '      ', '    '))
+  }
   if (r.malformed.length > 0) {
     out.push(h('Malformed lines (first ones):'))
     for (const m of r.malformed) out.push(...wrap(`${printable(m.where)}: ${printable(m.error)}`, '      ', '    '))

@@ -5,7 +5,9 @@ import { defaultSettings, type Settings } from '../../src/config/settings.js'
 import { restoreSnapshot, snapshot } from '../helpers/snapshot.js'
 import { Detector } from '../../src/detect/detector.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
+import { renderHtml } from '../../src/report/html.js'
 import type { ReportV1 } from '../../src/report/model.js'
+import { renderText } from '../../src/report/text.js'
 import { CAPTURES } from '../helpers/golden.js'
 import { bareDetectionPlan } from '../helpers/lines.js'
 
@@ -51,6 +53,16 @@ describe('ufw: audit, allow, block and limit lines of one ruleset', () => {
     const r = run(UFW)
     expect(r.summary.outbound).toEqual({ packets: count(/IN= OUT=eth0/) / 2, sources: { '10.77.0.2': 7 }, destinations: { '10.77.0.1': 7 } })
     expect(r.sources.some((s) => s.ip === '10.77.0.2')).toBe(false)
+    // The text and HTML reports show it in a section of its own; a report without any has none.
+    const text = renderText(r)
+    expect(text).toContain('[+] Outbound traffic (sent by this host: not scored, never alerted on or blocked):\n    7 packets\n    from: 10.77.0.2: 7\n    to: 10.77.0.1: 7\n')
+    const html = renderHtml(r, { generatedAt: '2026-11-22T12:00:00Z' })
+    const section = html.slice(html.indexOf('<section id="outbound"'), html.indexOf('</section>', html.indexOf('<section id="outbound"')))
+    expect(section).toMatch(/<td class="mono wrap">10\.77\.0\.2<\/td><td class="num" data-v="7">7<\/td>/)
+    expect(section).toMatch(/<td class="mono wrap">10\.77\.0\.1<\/td><td class="num" data-v="7">7<\/td>/)
+    const none = run(UFW.filter((l) => !l.includes('IN= OUT=')))
+    expect(renderText(none)).not.toContain('Outbound')
+    expect(renderHtml(none, { generatedAt: '2026-11-22T12:00:00Z' })).not.toContain('id="outbound"')
     // Even as a lone scan of six ports with --include-allowed.
     expect(run(UFW.filter((l) => l.includes('IN= OUT=')), includeAllowed).sources).toEqual([])
   })
