@@ -35,6 +35,7 @@ export interface SourceRow {
   flags: string
   chains: string
   prefixes: string
+  hosts: string
   findings: { kind: string; message: string }[]
   dests: DestinationRow[]
   udplite: boolean
@@ -77,6 +78,7 @@ function sourceRow(s: SourceV1): SourceRow {
     flags: pairs(s.tcpFlags),
     chains: pairs(s.chains),
     prefixes: pairs(s.logPrefixes),
+    hosts: pairs(s.hosts),
     findings: s.findings.map((f) => ({ kind: safe(f.kind), message: safe(f.message) })),
     dests,
     udplite: s.destinations.some((d) => d.udplitePorts !== null),

@@ -84,6 +84,7 @@ function sourceBlock(s: SourceV1, paint: Palette): string[] {
   }
   if (Object.keys(s.tcpFlags).length > 0) out.push(...wrap(`TCP flags: ${counts(s.tcpFlags)}`, '      ', '    '))
   out.push(...wrap(`chains: ${counts(s.chains)}; prefixes: ${counts(s.logPrefixes)}`, '      ', '    '))
+  if (Object.keys(s.hosts).length > 0) out.push(...wrap(`syslog hosts: ${counts(s.hosts)}`, '      ', '    '))
   for (const os of s.os) out.push(...wrap(`OS guess: ${printable(os.os)} (${os.method})`, '      ', '    '))
   const shown = s.destinations.slice(0, DETAIL_DESTINATIONS)
   for (const d of shown) {

@@ -5,6 +5,8 @@ import { defaultSettings } from '../../src/config/settings.js'
 import { Detector } from '../../src/detect/detector.js'
 import { MAX_SOURCE_LABELS } from '../../src/detect/engine.js'
 import { buildReport, reportPart, sourceReport } from '../../src/report/build.js'
+import { renderHtml } from '../../src/report/html.js'
+import { renderText } from '../../src/report/text.js'
 import { CAPTURES } from '../helpers/golden.js'
 import { bareDetectionPlan } from '../helpers/lines.js'
 
@@ -33,6 +35,8 @@ describe('the syslog hosts that logged a source', () => {
     expect(r.sources[0]!.hosts).toEqual(expected)
     expect(Object.keys(r.sources[0]!.hosts)).toEqual(['fw', 'fw2'])
     expect(sourceReport(d, settings, '10.77.0.1')!.hosts).toEqual(expected)
+    expect(renderText(r)).toContain(`\n    syslog hosts: fw: ${expected.fw}, fw2: ${expected.fw2}\n`)
+    expect(renderHtml(r, { generatedAt: '2026-11-22T12:00:00Z' })).toContain(`<dt>Syslog hosts</dt><dd class="mono">fw ${expected.fw}, fw2 ${expected.fw2}</dd>`)
   })
 
   test('bounded like the other per-source tallies (log prefixes): the first host and 32 more, the rest as other', () => {
