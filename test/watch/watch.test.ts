@@ -160,6 +160,22 @@ describe('watch', () => {
     expect(events.map((e) => [e.type, e.ip, e.dangerLevel])).toEqual([['alert', '203.0.113.11', 1]])
   })
 
+  test('--include-allowed and --no-flood-scoring: the same engine switches as analyze', () => {
+    const ws = workspace()
+    const run = (input: string, flags: string[]): unknown[] => {
+      const r = cli(['watch', '-', '--state-dir', path.join(ws.dir, `s${++n}`), '-c', path.join(ws.dir, 'psad.conf'), ...flags], { input })
+      expect(r.status, r.stderr).toBe(0)
+      return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((e) => [e.type, e.ip, e.dangerLevel])
+    }
+    const allowed = syns('203.0.113.13', 1, 6).replaceAll(' DROP IN=', ' [UFW ALLOW] IN=')
+    expect(run(allowed, [])).toEqual([])
+    expect(run(allowed, ['--include-allowed'])).toEqual([['alert', '203.0.113.13', 1]])
+    let flood = ''
+    for (let i = 0; i < 200; i++) flood += syns('203.0.113.14', 22, 22)
+    expect(run(flood, [])).toEqual([['alert', '203.0.113.14', 3]])
+    expect(run(flood, ['--no-flood-scoring'])).toEqual([])
+  })
+
   test('blocking in dry-run: one JSON line per decision with the exact commands', async () => {
     const ws = workspace()
     writeFileSync(path.join(ws.dir, 'psad.conf'), 'ALERTING_METHODS nosyslog;\nAUTO_IDS_DANGER_LEVEL 2;\n')
