@@ -5,7 +5,7 @@
 //
 //   npx tsx scripts/psad-diff.ts --corpus 20000 --seed 1            a generated --psad-compatible corpus
 //   npx tsx scripts/psad-diff.ts FILE...                             your own logs
-//   npx tsx scripts/psad-diff.ts --captures DIR                      psad's test-suite captures (§10 cases)
+//   npx tsx scripts/psad-diff.ts --captures DIR                      psad's test-suite captures
 //   options: --config psad.conf (/etc/psad/psad.conf)  --signatures FILE (/etc/psad/signatures)
 //            --conntrack config|auto|ignore|keep (config)  --year N  --min-agreement 99
 //            --full-corpus (also lines psad cannot parse)  --psad PATH  --max-sources 50  --sample-lines 3

@@ -5,8 +5,8 @@ import { parseNetwork, type Network } from '../parse/address.js'
 import type { ConfEntry } from './psad-conf.js'
 import { readConfigText, REPUTATION_LIST_CAP } from './read-text.js'
 
-// Reputation lists (psad 3.0 §2.6): files of IPv4/IPv6 addresses and networks, one per line, each
-// with a feed name and a danger level. They come from psad.conf's REPUTATION_FEED lines or from
+// Reputation lists (the README's "Reputation lists"): files of IPv4/IPv6 addresses and networks, one
+// per line, each with a feed name and a danger level. They come from psad.conf's REPUTATION_FEED lines or from
 // `--reputation FILE[:DL[:NAME]]`. portsleuth never downloads them (an analysis must not depend on the
 // network); a cron job keeps the files fresh. Lookups go through an AddressTable: O(log n), where psad
 // scans its networks linearly for every packet.

@@ -10,8 +10,8 @@ import { withoutOutbound } from '../../scripts/psad-diff/diff.js'
 import { configWith, runPortsleuth } from '../../scripts/psad-diff/run-portsleuth.js'
 import { CAPTURES } from '../helpers/golden.js'
 
-// The pieces of the psad differential check that do not need psad: reading its -A output (reference
-// §8.1, written out by hand here in psad's layout), comparing verdicts, the expected-difference rules.
+// The pieces of the psad differential check that do not need psad: reading its -A output (the
+// layout psad 2.4.6 prints, written out by hand here), comparing verdicts, the expected-difference rules.
 
 const OUTPUT = `[+] Entering analysis mode.  Parsing /tmp/x.log
 [+] Found 1010 iptables log messages out of 1020 total lines.

@@ -19,7 +19,7 @@ function errorOf(text: string): ConfigError {
   throw new Error('no error')
 }
 
-describe("psad's test-suite auto_dl variants (§10 tests 33-36, 49-54, 60-61, 69-70)", () => {
+describe("psad's test-suite auto_dl variants (its tests 33-36, 49-54, 60-61, 69-70)", () => {
   test.each([
     ['192.168.10.55 5;', PROTO_TCP, 5],
     ['192.168.10.0/24 5;', PROTO_TCP, 5],

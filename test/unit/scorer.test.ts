@@ -3,7 +3,7 @@ import { analyzeLines, dlOf, icmpLine, protoLine, range, tcpLine, udpLine } from
 import type { Settings } from '../../src/config/settings.js'
 
 // The boundaries of psad's danger-level model (docs/psad-model.md §2), as psad 2.4.6 computes them.
-describe('danger-level boundaries (psad §2.3)', () => {
+describe('danger-level boundaries (docs/psad-model.md §2)', () => {
   test('20 SYNs to one port on one host: no DL (port range 0)', () => {
     expect(dlOf(analyzeLines(range(20).map(() => tcpLine({ dport: 22 }))))).toBe(0)
   })

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../core/errors.js'
-import type { BlockDecision, Blocker, BlockedEntry, Family, Presence, UnblockRequest } from '../blocker.js'
+import type { BlockedEntry, Family, Presence } from '../blocker.js'
 import { presence } from '../blocker.js'
-import { runSteps, type Command, type CommandPlan, type Runner, type Step } from './runner.js'
+import { PlanBlocker } from './plan-blocker.js'
+import type { Command, CommandPlan, Runner, Step } from './runner.js'
 import { parseTarget, type Target } from './target.js'
 
 // ipset: one `hash:net` set per family, created with `timeout 0` so every element may carry its own
@@ -112,30 +113,15 @@ export function parseIpsetSave(text: string, set: string, family: Family): Block
 }
 
 /** The Blocker over ipset sets and one iptables/ip6tables rule per family. */
-export class IpsetBlocker implements Blocker {
+export class IpsetBlocker extends PlanBlocker {
   readonly backend = 'ipset'
   readonly kernelTimeouts = true
-  readonly plan: CommandPlan
   private readonly options: IpsetOptions
 
-  constructor(
-    private readonly runner: Runner,
-    options: IpsetOptions = DEFAULT_IPSET,
-  ) {
-    this.options = checkIpsetOptions(options)
-    this.plan = ipsetPlan(this.options)
-  }
-
-  async init(): Promise<void> {
-    await runSteps(this.runner, this.plan.init())
-  }
-
-  async block(d: BlockDecision): Promise<void> {
-    await runSteps(this.runner, this.plan.block(parseTarget(d.target), d.timeout))
-  }
-
-  async unblock(r: UnblockRequest): Promise<void> {
-    await runSteps(this.runner, this.plan.unblock(parseTarget(r.target)))
+  constructor(runner: Runner, options: IpsetOptions = DEFAULT_IPSET) {
+    const checked = checkIpsetOptions(options)
+    super(runner, ipsetPlan(checked))
+    this.options = checked
   }
 
   private async scan(): Promise<{ entries: BlockedEntry[]; broken: Set<Family>; problems: string[] }> {
@@ -165,7 +151,4 @@ export class IpsetBlocker implements Blocker {
     return presence(targets, new Set(s.entries.filter((e) => !s.broken.has(e.family)).map((e) => e.target)), s.problems)
   }
 
-  async shutdown(mode: 'keep' | 'remove'): Promise<void> {
-    await runSteps(this.runner, this.plan.shutdown(mode))
-  }
 }

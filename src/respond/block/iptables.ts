@@ -1,7 +1,8 @@
-import type { BlockDecision, Blocker, BlockedEntry, Family, Presence, UnblockRequest } from '../blocker.js'
+import type { BlockedEntry, Family, Presence } from '../blocker.js'
 import { presence } from '../blocker.js'
 import { DEFAULT_CHAINS, type ChainSpec } from '../../config/auto-chain.js'
-import { runSteps, type Command, type CommandPlan, type Runner, type Step } from './runner.js'
+import { PlanBlocker } from './plan-blocker.js'
+import type { Command, CommandPlan, Runner, Step } from './runner.js'
 import { parseTarget, type Target } from './target.js'
 
 // iptables/ip6tables: one chain of ours per IPT_AUTO_CHAIN spec, a jump to it from the spec's chain,
@@ -93,28 +94,15 @@ export function hasJump(text: string, chain: string): boolean {
 }
 
 /** The Blocker over iptables and ip6tables. */
-export class IptablesBlocker implements Blocker {
+export class IptablesBlocker extends PlanBlocker {
   readonly backend = 'iptables'
   readonly kernelTimeouts = false
-  readonly plan: CommandPlan
 
   constructor(
-    private readonly runner: Runner,
+    runner: Runner,
     private readonly options: IptablesOptions = DEFAULT_IPTABLES,
   ) {
-    this.plan = iptablesPlan(options)
-  }
-
-  async init(): Promise<void> {
-    await runSteps(this.runner, this.plan.init())
-  }
-
-  async block(d: BlockDecision): Promise<void> {
-    await runSteps(this.runner, this.plan.block(parseTarget(d.target), d.timeout))
-  }
-
-  async unblock(r: UnblockRequest): Promise<void> {
-    await runSteps(this.runner, this.plan.unblock(parseTarget(r.target)))
+    super(runner, iptablesPlan(options))
   }
 
   /** Reads every chain of ours per family; returns what it found and the structural problems. */
@@ -166,7 +154,4 @@ export class IptablesBlocker implements Blocker {
     return presence(targets, found, problems)
   }
 
-  async shutdown(mode: 'keep' | 'remove'): Promise<void> {
-    await runSteps(this.runner, this.plan.shutdown(mode))
-  }
 }

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../core/errors.js'
-import type { BlockDecision, Blocker, BlockedEntry, Family, Presence, UnblockRequest } from '../blocker.js'
+import type { BlockedEntry, Family, Presence } from '../blocker.js'
 import { presence } from '../blocker.js'
-import { runSteps, type Command, type CommandPlan, type Runner } from './runner.js'
+import { PlanBlocker } from './plan-blocker.js'
+import type { Command, CommandPlan, Runner } from './runner.js'
 import { parseTarget, type Target } from './target.js'
 
 // nftables: a table of our own (`inet portsleuth`) holding one set per family with `flags interval,
@@ -157,30 +158,15 @@ export function parseNftTable(json: string, o: NftOptions = DEFAULT_NFT): NftVie
 }
 
 /** The Blocker over an nftables table of its own. */
-export class NftBlocker implements Blocker {
+export class NftBlocker extends PlanBlocker {
   readonly backend = 'nftables'
   readonly kernelTimeouts = true
-  readonly plan: CommandPlan
   private readonly options: NftOptions
 
-  constructor(
-    private readonly runner: Runner,
-    options: NftOptions = DEFAULT_NFT,
-  ) {
-    this.options = checkNftOptions(options)
-    this.plan = nftPlan(this.options)
-  }
-
-  async init(): Promise<void> {
-    await runSteps(this.runner, this.plan.init())
-  }
-
-  async block(d: BlockDecision): Promise<void> {
-    await runSteps(this.runner, this.plan.block(parseTarget(d.target), d.timeout))
-  }
-
-  async unblock(r: UnblockRequest): Promise<void> {
-    await runSteps(this.runner, this.plan.unblock(parseTarget(r.target)))
+  constructor(runner: Runner, options: NftOptions = DEFAULT_NFT) {
+    const checked = checkNftOptions(options)
+    super(runner, nftPlan(checked))
+    this.options = checked
   }
 
   private async view(): Promise<NftView> {
@@ -199,7 +185,4 @@ export class NftBlocker implements Blocker {
     return presence(targets, new Set(v.entries.filter((e) => !v.broken.has(e.family)).map((e) => e.target)), v.problems)
   }
 
-  async shutdown(mode: 'keep' | 'remove'): Promise<void> {
-    await runSteps(this.runner, this.plan.shutdown(mode))
-  }
 }
