@@ -28,11 +28,15 @@ export function renderStatus(r: StatusReport, top = 20): string {
   const s = r.summary
   out.push(`lines: ${s.linesRead}, packets: ${s.packets} (${counts(s.protocols)}); skipped: ${counts(s.skipped)}`)
   const dl = s.dangerLevels
+  if (Object.keys(s.hosts).length > 1) out.push(`syslog hosts: ${counts(s.hosts)}`)
   out.push(`sources: ${s.sourcesSeen} seen, ${w.sourcesTracked} tracked (compacted ${w.compacted}, evicted ${w.evicted}); DL5 ${dl['5']}, DL4 ${dl['4']}, DL3 ${dl['3']}, DL2 ${dl['2']}, DL1 ${dl['1']}`)
   if (r.sources.length > 0) {
     out.push('', '  DL  SOURCE                                   PACKETS  SCAN TYPES          LAST SEEN')
+    // With several firewalls in the log (a central syslog), each source says which of them it reached.
+    const severalHosts = Object.keys(s.hosts).length > 1
     for (const src of r.sources.slice(0, top)) {
       out.push(`  ${String(src.dangerLevel).padStart(2)}  ${src.ip.padEnd(39)}  ${String(src.packets).padStart(7)}  ${(src.scanTypes.join(',') || '-').padEnd(18)}  ${src.lastSeen ?? '-'}`)
+      if (severalHosts) out.push(`      syslog hosts: ${counts(src.hosts)}`)
     }
     if (r.sources.length > top) out.push(`  … and ${r.sources.length - top} more (--top, --format json)`)
   }
