@@ -203,8 +203,8 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   out.push(h('Syslog hosts:'))
   out.push(...wrap(topCounts(sum.hosts, opts.top), '    '))
   if (sum.outbound.packets > 0) {
-    out.push(h('Outbound traffic (sent by this host: not scored, never alerted on or blocked):'))
-    out.push(`    ${plural(sum.outbound.packets, 'packet')}`)
+    out.push(h('Outbound traffic:'))
+    out.push(`    ${plural(sum.outbound.packets, 'packet')} sent by this host (never scored, alerted on or blocked)`)
     out.push(...wrap(`from: ${topCounts(sum.outbound.sources, opts.top)}`, '      ', '    '))
     out.push(...wrap(`to: ${topCounts(sum.outbound.destinations, opts.top)}`, '      ', '    '))
   }

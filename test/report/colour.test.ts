@@ -62,7 +62,7 @@ describe('the coloured text report', () => {
   })
   test('paints only our own tokens, each span closed on its own line', () => {
     const painted = [...coloured.matchAll(SPAN)].map((m) => m[2]!)
-    const ours = /^(DL [1-5]|DL[1-5]: \d+|(Danger levels \(sources\)|Top signature matches|Top attackers|Noise, folded|Top scanned ports|Log prefixes|Protocols|Syslog hosts|Malformed lines \(first ones\)|Source detail):)$/
+    const ours = /^(DL [1-5]|DL[1-5]: \d+|(Danger levels \(sources\)|Top signature matches|Top attackers|Noise, folded|Top scanned ports|Log prefixes|Protocols|Syslog hosts|Outbound traffic|Malformed lines \(first ones\)|Source detail):)$/
     expect(painted.length).toBeGreaterThan(20)
     for (const p of painted) expect(p).toMatch(ours)
     for (const line of coloured.split('\n')) expect(line.replace(SPAN, '$2')).not.toContain(ESC)

@@ -55,7 +55,7 @@ describe('ufw: audit, allow, block and limit lines of one ruleset', () => {
     expect(r.sources.some((s) => s.ip === '10.77.0.2')).toBe(false)
     // The text and HTML reports show it in a section of its own; a report without any has none.
     const text = renderText(r)
-    expect(text).toContain('[+] Outbound traffic (sent by this host: not scored, never alerted on or blocked):\n    7 packets\n    from: 10.77.0.2: 7\n    to: 10.77.0.1: 7\n')
+    expect(text).toContain('[+] Outbound traffic:\n    7 packets sent by this host (never scored, alerted on or blocked)\n    from: 10.77.0.2: 7\n    to: 10.77.0.1: 7\n')
     const html = renderHtml(r, { generatedAt: '2026-11-22T12:00:00Z' })
     const section = html.slice(html.indexOf('<section id="outbound"'), html.indexOf('</section>', html.indexOf('<section id="outbound"')))
     expect(section).toMatch(/<td class="mono wrap">10\.77\.0\.2<\/td><td class="num" data-v="7">7<\/td>/)
