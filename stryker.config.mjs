@@ -7,6 +7,7 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts', related: false },
   mutate: ['src/parse/**/*.ts', 'src/detect/**/*.ts'],
   coverageAnalysis: 'perTest',
+  dryRunTimeoutMinutes: 30,
   ignoreStatic: true,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
