@@ -1,15 +1,24 @@
 import { defineConfig } from 'vitest/config'
 
 // The tests StrykerJS runs against each mutant of src/parse and src/detect (stryker.config.mjs): the
-// in-process tests. Tests that start bin/run.js run the built dist/, which a mutant of src/ never
-// reaches, so they are left out; so are the 2-million-source memory test (a minute under Stryker's
-// instrumentation) and the DShield writer's tests, which change TZ while running (Stryker's runner
-// does not see the change) and reach src/parse and src/detect only through lines other tests read. The structure test
-// (test/arch) reads the source text, which Stryker's instrumentation changes.
+// in-process tests that check what the parser and the detector give. Left out:
+// - tests that start bin/run.js: they run the built dist/, which a mutant of src/ never reaches;
+// - the fuzz, linear-time, cache-equivalence and memory tests (line-fuzz, line-linear, hot-path,
+//   retention's 2-million-source run): they check robustness and cost rather than values, and they
+//   run every line through the whole pipeline, so a mutant would wait minutes for them;
+// - the DShield writer's tests, which change TZ while running (Stryker's runner does not see the
+//   change), and the structure test (test/arch), which reads the source text that Stryker's
+//   instrumentation changes.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/report/**/*.test.ts', 'test/diff/**/*.test.ts'],
-    exclude: ['test/**/*.slow.test.ts', 'test/report/dshield.test.ts'],
+    include: ['test/golden.test.ts', 'test/unit/**/*.test.ts', 'test/report/**/*.test.ts', 'test/diff/**/*.test.ts'],
+    exclude: [
+      'test/**/*.slow.test.ts',
+      'test/report/dshield.test.ts',
+      'test/unit/line-fuzz.test.ts',
+      'test/unit/line-linear.test.ts',
+      'test/unit/hot-path.test.ts',
+    ],
     testNamePattern: '^(?!.*memory stays bounded: 2,000,000 distinct sources)',
     testTimeout: 120_000,
     env: { TZ: 'UTC' },
