@@ -1,10 +1,9 @@
+import { printable } from '../core/excerpt.js'
 import type { ConfigBundle } from './bundle.js'
 import { effectiveSettings, originText, type EffectiveSetting } from './provenance.js'
 
 // Text views of a loaded configuration for `config check` and `config show`. Values may come from
-// user files, so control characters are replaced before they reach a terminal.
-
-const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?')
+// user files, so control characters are shown as escapes (printable) before they reach a terminal.
 
 function wrap(words: readonly string[], indent: string, width = 100): string[] {
   const lines: string[] = []
@@ -24,10 +23,10 @@ function wrap(words: readonly string[], indent: string, width = 100): string[] {
 export function renderCheck(b: ConfigBundle): string {
   const out: string[] = []
   if (b.loaded.length === 0) out.push('nothing to load: no --config or --psad-dir; portsleuth defaults and bundled data only')
-  for (const item of b.loaded) out.push(`${item.what.padEnd(14)} ${clean(item.path)}: ${item.detail}  (${originText(item.origin)})`)
+  for (const item of b.loaded) out.push(`${item.what.padEnd(14)} ${printable(item.path)}: ${item.detail}  (${originText(item.origin)})`)
   if (b.warnings.length > 0) {
     out.push('', `warnings (${b.warnings.length}):`)
-    for (const w of b.warnings) out.push(`  ${clean(w)}`)
+    for (const w of b.warnings) out.push(`  ${printable(w)}`)
   }
   if (b.ignoredKeys.length > 0) {
     out.push('', `accepted but not used by portsleuth (${b.ignoredKeys.length} keys):`)
@@ -48,6 +47,6 @@ export function renderShow(b: ConfigBundle): string {
   const rows = showRows(b)
   const kw = Math.max(...rows.map((r) => r.key.length))
   const vw = Math.min(48, Math.max(...rows.map((r) => r.value.length)))
-  const lines = rows.map((r) => `${r.key.padEnd(kw)}  ${clean(r.value).padEnd(vw)}  ${clean(originText(r.origin))}`)
+  const lines = rows.map((r) => `${r.key.padEnd(kw)}  ${printable(r.value).padEnd(vw)}  ${printable(originText(r.origin))}`)
   return `${'KEY'.padEnd(kw)}  ${'VALUE'.padEnd(vw)}  FROM\n${lines.join('\n')}\n`
 }

@@ -20,11 +20,10 @@ const OPTIONS = { escape_formulas: true, record_delimiter: 'unix', quoted_match:
 // Log fields can carry terminal escapes (ESC [ …) and bidi overrides that reorder what a reader sees
 // when the CSV is `cat`ed or opened; they are shown as visible escapes. TAB, CR and LF stay: quoting
 // covers them.
-const clean = printableKeepingWhitespace
 
 /** Returns one CSV record (with its trailing LF) for `cells`, quoted and formula-escaped. */
 export function csvRecord(cells: readonly Cell[]): string {
-  return stringify([cells.map((c) => (typeof c === 'string' ? clean(c) : c))], OPTIONS)
+  return stringify([cells.map((c) => (typeof c === 'string' ? printableKeepingWhitespace(c) : c))], OPTIONS)
 }
 
 /** Returns the CSV text of a header plus rows; the header alone when there are no rows. */

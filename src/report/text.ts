@@ -73,7 +73,7 @@ function enrichmentLines(s: SourceV1): string[] {
   return out
 }
 
-function sourceBlock(s: SourceV1, paint: Palette): string[] {
+function sourceBlock(s: SourceV1, paint: Palette, severalHosts: boolean): string[] {
   const out: string[] = []
   out.push(`SRC ${s.ip}  ${paint.level(s.dangerLevel, `DL ${s.dangerLevel}`)}  packets ${s.packets}  destinations ${s.destinationsTotal}`)
   out.push(`    seen ${time(s.firstSeen)} .. ${time(s.lastSeen)}`)
@@ -84,7 +84,7 @@ function sourceBlock(s: SourceV1, paint: Palette): string[] {
   }
   if (Object.keys(s.tcpFlags).length > 0) out.push(...wrap(`TCP flags: ${counts(s.tcpFlags)}`, '      ', '    '))
   out.push(...wrap(`chains: ${counts(s.chains)}; prefixes: ${counts(s.logPrefixes)}`, '      ', '    '))
-  if (Object.keys(s.hosts).length > 0) out.push(...wrap(`syslog hosts: ${counts(s.hosts)}`, '      ', '    '))
+  if (severalHosts) out.push(...wrap(`syslog hosts: ${counts(s.hosts)}`, '      ', '    '))
   for (const os of s.os) out.push(...wrap(`OS guess: ${printable(os.os)} (${os.method})`, '      ', '    '))
   const shown = s.destinations.slice(0, DETAIL_DESTINATIONS)
   for (const d of shown) {
@@ -217,7 +217,7 @@ export function renderText(r: ReportV1, opts: TextOptions = { top: 20 }): string
   const detailed = [...t.attackers, ...t.scanners].slice(0, Math.min(opts.top, DETAIL_SOURCES))
   if (detailed.length === 0) out.push('    [none]')
   for (const s of detailed) {
-    out.push(...sourceBlock(s, paint))
+    out.push(...sourceBlock(s, paint, Object.keys(sum.hosts).length > 1))
     out.push('')
   }
   const undetailed = t.attackers.length + t.scanners.length - detailed.length

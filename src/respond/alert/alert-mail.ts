@@ -8,7 +8,6 @@ import type { AlertEvent, BlockEvent } from './event.js'
 // characters escaped, so a mail client or a terminal `mail` shows exactly what was logged.
 
 const RULE = '=-'.repeat(18)
-const safe = (s: string): string => printable(s)
 const row = (label: string, value: string): string => `${label.padStart(22)}: ${value}`
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -31,7 +30,7 @@ export function digestSubject(events: readonly AlertEvent[], prefix: string): st
 }
 
 function flagLines(e: AlertEvent): string[] {
-  return Object.entries(e.flags).map(([flags, n]) => row('TCP flags', `[${safe(flags)}: ${plural(n, 'packet')}]`))
+  return Object.entries(e.flags).map(([flags, n]) => row('TCP flags', `[${printable(flags)}: ${plural(n, 'packet')}]`))
 }
 
 function portLines(e: AlertEvent): string[] {
@@ -48,21 +47,21 @@ function portLines(e: AlertEvent): string[] {
 export function alertBody(e: AlertEvent, o: { hostname: string; mails?: number }): string {
   const out: string[] = [`${RULE} ${e.time} ${RULE}`]
   if (e.test === true) out.push('', '*** TEST ALERT: sent by `portsleuth alert test` to check delivery; not a real scan. ***')
-  out.push('', `portsleuth alert from ${safe(o.hostname)}`, '')
+  out.push('', `portsleuth alert from ${printable(o.hostname)}`, '')
   const multi = new Set(e.destinations.flatMap((d) => [d.tcpPorts !== null ? 'tcp' : '', d.udpPorts !== null ? 'udp' : ''].filter((x) => x !== ''))).size > 1
   out.push(row('Danger level', `[${e.dangerLevel}] (out of 5)${multi ? ' Multi-Protocol' : ''}`))
-  out.push(row('Reason', safe(e.reason)))
+  out.push(row('Reason', printable(e.reason)))
   out.push(row('Scanned destinations', String(e.destinationsTotal)))
   out.push(...portLines(e))
   if (e.scanTypes.length > 0) out.push(row('Scan types', `${e.scanTypes.join(', ')}${e.nmapOptions.length > 0 ? ` (Nmap: ${e.nmapOptions.join(' ')})` : ''}`))
   out.push(...flagLines(e))
-  for (const [chain, n] of Object.entries(e.chains)) out.push(row('Chain', `${safe(chain)}, ${plural(n, 'packet')}`))
-  for (const [prefix, n] of Object.entries(e.logPrefixes)) out.push(row('Log prefix', `"${safe(prefix)}", ${plural(n, 'packet')}`))
+  for (const [chain, n] of Object.entries(e.chains)) out.push(row('Chain', `${printable(chain)}, ${plural(n, 'packet')}`))
+  for (const [prefix, n] of Object.entries(e.logPrefixes)) out.push(row('Log prefix', `"${printable(prefix)}", ${plural(n, 'packet')}`))
   out.push(row('Packets', `${e.packets} (${e.newPackets} since the previous alert)`))
 
   out.push('', row('Source', e.ip))
-  if (e.enrichment !== undefined) out.push(row('DNS', e.enrichment.dns !== null ? safe(e.enrichment.dns) : '[No reverse DNS info available]'))
-  for (const g of e.os) out.push(row('OS guess', `${safe(g.os)} (${safe(g.method)})`))
+  if (e.enrichment !== undefined) out.push(row('DNS', e.enrichment.dns !== null ? printable(e.enrichment.dns) : '[No reverse DNS info available]'))
+  for (const g of e.os) out.push(row('OS guess', `${printable(g.os)} (${printable(g.method)})`))
 
   for (const d of e.destinations) {
     out.push('', row('Destination', d.ip))
@@ -76,26 +75,26 @@ export function alertBody(e: AlertEvent, o: { hostname: string; mails?: number }
   if (e.firstSeen !== null) out.push(row('Overall scan start', e.firstSeen))
   if (e.lastSeen !== null) out.push(row('Last packet', e.lastSeen))
   if (o.mails !== undefined) out.push(row('Total email alerts', String(o.mails)))
-  if (e.hosts.length > 0) out.push(row('Syslog hostname(s)', e.hosts.map(safe).join(', ')))
+  if (e.hosts.length > 0) out.push(row('Syslog hostname(s)', e.hosts.map(printable).join(', ')))
 
   if (e.signatures.length > 0) {
     out.push('', '[+] Signatures:')
     for (const s of e.signatures) {
       const id = s.sid !== null ? `sid: ${s.sid}` : s.psadId !== null ? `psad_id: ${s.psadId}` : 'no id'
-      out.push(`    "${safe(s.msg)}"`, `        ${id}, ${s.protocol}, ${plural(s.count, 'packet')} (${s.newCount} new), DL ${s.dangerLevel}`)
+      out.push(`    "${printable(s.msg)}"`, `        ${id}, ${s.protocol}, ${plural(s.count, 'packet')} (${s.newCount} new), DL ${s.dangerLevel}`)
     }
   }
   if (e.findings.length > 0) {
     out.push('', '[+] Findings:')
-    for (const f of e.findings) out.push(`    ${safe(f.kind)}: ${safe(f.message)}`)
+    for (const f of e.findings) out.push(`    ${printable(f.kind)}: ${printable(f.message)}`)
   }
   if (e.lines.length > 0) {
     out.push('', `[+] Log lines (the last ${e.lines.length}):`)
-    for (const l of e.lines) out.push(`    ${safe(l)}`)
+    for (const l of e.lines) out.push(`    ${printable(l)}`)
   }
   if (e.enrichment?.whois != null) {
     out.push('', '[+] Whois information (source IP):', '')
-    for (const l of e.enrichment.whois.split('\n')) out.push(safe(l))
+    for (const l of e.enrichment.whois.split('\n')) out.push(printable(l))
   }
   out.push('', '=-'.repeat(49), '')
   return out.join('\n')
@@ -106,8 +105,8 @@ export function blockMail(e: BlockEvent, statusPrefix: string): { subject: strin
   const what = e.type === 'unblock'
     ? `removed ${e.backend} auto-block against ${e.target}`
     : `added ${e.backend} auto-block against ${e.target} ${e.timeout > 0 ? `for ${e.timeout} seconds` : '(unlimited timeout)'}`
-  const lines = [what, '', row('Time', e.time), row('Source', e.ip), row('Danger level', String(e.dangerLevel)), row('Reason', safe(e.reason))]
-  for (const argv of e.commands ?? []) lines.push(row('Command', argv.map(safe).join(' ')))
+  const lines = [what, '', row('Time', e.time), row('Source', e.ip), row('Danger level', String(e.dangerLevel)), row('Reason', printable(e.reason))]
+  for (const argv of e.commands ?? []) lines.push(row('Command', argv.map(printable).join(' ')))
   return { subject: subjectLine(`${statusPrefix} ${what}`), text: `${lines.join('\n')}\n` }
 }
 
@@ -115,7 +114,7 @@ export function blockMail(e: BlockEvent, statusPrefix: string): { subject: strin
 export function limitMail(ip: string, dst: string | null, limit: number, statusPrefix: string, hostname: string): { subject: string; text: string } {
   const about = dst === null ? ip : `${ip} -> ${dst}`
   const text = [
-    `portsleuth on ${safe(hostname)} has sent ${plural(limit, 'alert mail')} about ${about} (EMAIL_LIMIT ${limit}).`,
+    `portsleuth on ${printable(hostname)} has sent ${plural(limit, 'alert mail')} about ${about} (EMAIL_LIMIT ${limit}).`,
     'No more alert mail about it is sent while portsleuth keeps its state; syslog, JSON and the other channels still report it.',
     '',
   ].join('\n')
