@@ -1,6 +1,9 @@
 import { defaultSettings, type Settings } from '../../src/config/settings.js'
 import { Detector, type DetectionPlan } from '../../src/detect/detector.js'
 import { NO_LISTS } from '../../src/detect/engine.js'
+import { LineParser } from '../../src/parse/line.js'
+import type { Packet } from '../../src/parse/packet.js'
+import type { TimeContext } from '../../src/parse/time.js'
 import type { SignatureIndex } from '../../src/detect/signatures/signature-index.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
@@ -68,4 +71,15 @@ export function dlOf(report: ReportV1, ip = '203.0.113.5'): number {
 
 export function range(n: number, from = 0): number[] {
   return Array.from({ length: n }, (_, i) => from + i)
+}
+
+/** What a fresh LineParser makes of one line: the packet, or its verdict and reason; and its route. */
+export interface ParsedLine { packet: Packet | null; verdict: string; error: string; route: number }
+
+export function parseLine(line: string, ctx: TimeContext, sidString = 'SID'): ParsedLine {
+  const parser = new LineParser({ sidString })
+  const b = Buffer.from(line)
+  const route = parser.route(b, 0, b.length)
+  const r = parser.parse(line, ctx)
+  return typeof r === 'string' ? { packet: null, verdict: r, error: parser.error, route } : { packet: r, verdict: 'packet', error: '', route }
 }

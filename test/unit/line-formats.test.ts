@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { LineParser } from '../../src/parse/line.js'
 import { textHash } from '../../src/parse/netfilter.js'
 import { ACK, type Packet, SYN, URG } from '../../src/parse/packet.js'
-import { analyzeLines, udpLine } from '../helpers/lines.js'
+import { analyzeLines, parseLine, type ParsedLine, udpLine } from '../helpers/lines.js'
 
 // The heads the kernel's messages reach a log with besides syslog's: dmesg (uptime, printk caller
 // ids), dmesg -T and journalctl with the month and weekday names of LC_TIME, and Proxmox VE's
@@ -12,13 +11,7 @@ import { analyzeLines, udpLine } from '../helpers/lines.js'
 const ctx = { year: 2026, reference: Date.UTC(2026, 11, 10, 12) }
 const BODY = 'IN=eth0 OUT= MAC=02:77:00:00:00:02:02:77:00:00:00:01:08:00 SRC=10.77.0.1 DST=10.77.0.2 LEN=44 TOS=0x00 PREC=0x00 TTL=49 ID=4452 PROTO=TCP SPT=51012 DPT=1012 WINDOW=1024 RES=0x00 SYN URGP=0 '
 
-function parse(line: string): { packet: Packet | null; verdict: string; error: string; route: number } {
-  const parser = new LineParser({ sidString: 'SID' })
-  const b = Buffer.from(line)
-  const route = parser.route(b, 0, b.length)
-  const r = parser.parse(line, ctx)
-  return typeof r === 'string' ? { packet: null, verdict: r, error: parser.error, route } : { packet: r, verdict: 'packet', error: '', route }
-}
+const parse = (line: string): ParsedLine => parseLine(line, ctx)
 
 function packet(line: string): Packet {
   const r = parse(line)

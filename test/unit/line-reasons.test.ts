@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { LineParser } from '../../src/parse/line.js'
 import { textHash } from '../../src/parse/netfilter.js'
 import type { Packet } from '../../src/parse/packet.js'
+import { parseLine, type ParsedLine } from '../helpers/lines.js'
 
 // What the parser makes of lines at the edges of the LOG format: each reason a malformed line is
 // given (the report's malformed samples show it to the user), each word or field that changes a
@@ -16,15 +17,7 @@ const UDP = `${IP4} PROTO=UDP SPT=53 DPT=1002 LEN=9 `
 const ICMP = `${IP4} PROTO=ICMP `
 const IP6 = 'IN=eth0 OUT= SRC=2001:db8::1 DST=2001:db8::2 LEN=60 TC=0 HOPLIMIT=64 FLOWLBL=0'
 
-interface Result { packet: Packet | null; verdict: string; error: string; route: number }
-
-function run(line: string): Result {
-  const parser = new LineParser({ sidString: 'SID' })
-  const b = Buffer.from(line)
-  const route = parser.route(b, 0, b.length)
-  const r = parser.parse(line, ctx)
-  return typeof r === 'string' ? { packet: null, verdict: r, error: parser.error, route } : { packet: r, verdict: 'packet', error: '', route }
-}
+const run = (line: string): ParsedLine => parseLine(line, ctx)
 
 function packet(line: string): Packet {
   const r = run(line)
