@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { LineParser } from '../../src/parse/line.js'
-import type { Packet } from '../../src/parse/packet.js'
+import { parseLine, type ParsedLine } from '../helpers/lines.js'
 
 // Values are checked against what the kernel can print (nf_log_syslog's formats: `TTL=%u` of a u8,
 // `WINDOW=%u` of a u16, `FLOWLBL=%u` of 20 bits, `MARK=0x%x` of a u32 …): anything else comes from a
@@ -15,11 +14,7 @@ const TCP6 = 'IN=eth0 OUT= SRC=2001:0db8:0000:0000:0000:0000:0000:0001 DST=2001:
 const UDP = 'IN=eth0 OUT= SRC=198.51.100.7 DST=192.0.2.1 LEN=29 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=53 DPT=1002 LEN=9 '
 const ECHO = 'IN=eth0 OUT= SRC=198.51.100.7 DST=192.0.2.1 LEN=28 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 '
 
-function run(line: string): { packet: Packet | null; verdict: string; error: string } {
-  const parser = new LineParser({ sidString: 'SID' })
-  const r = parser.parse(line, ctx)
-  return typeof r === 'string' ? { packet: null, verdict: r, error: parser.error } : { packet: r, verdict: 'packet', error: '' }
-}
+const run = (line: string): ParsedLine => parseLine(line, ctx)
 
 /** The body with the first `KEY=value` replaced by `KEY=<value>`. */
 function withField(body: string, key: string, value: string): string {
