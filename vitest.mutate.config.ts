@@ -20,6 +20,10 @@ export default defineConfig({
       'test/unit/hot-path.test.ts',
     ],
     testNamePattern: '^(?!.*memory stays bounded: 2,000,000 distinct sources)',
+    // One module graph per run instead of one per test file: StrykerJS starts a fresh worker for
+    // every mutant's run, so nothing carries from one mutant to the next, and a run takes about half
+    // the time (src/parse/time.ts: 2 min 14 s -> 1 min 22 s, the same status for all 118 mutants).
+    isolate: false,
     testTimeout: 120_000,
     env: { TZ: 'UTC' },
   },

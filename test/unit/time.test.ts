@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parseTimeSpec } from '../../src/config/timespec.js'
-import { syslogTime } from '../../src/parse/time.js'
+import { isoUtc, localTime, syslogMinuteStable, syslogTime } from '../../src/parse/time.js'
 
 // TZ=UTC for the whole suite (vitest.config.ts), so local time equals UTC here.
 const at = (iso: string): number => Date.parse(iso)
@@ -22,6 +22,71 @@ describe('year inference for RFC 3164 timestamps', () => {
   })
   test('Feb 29 goes to the latest leap year', () => {
     expect(iso(syslogTime({ year: undefined, reference: at('2026-03-01T00:00:00Z') }, 1, 29, 12, 0, 0, 0))).toBe('2024-02-29T12:00:00.000Z')
+  })
+  test('Feb 29 skips the century years that are not leap years and keeps those divisible by 400', () => {
+    expect(iso(syslogTime({ year: undefined, reference: at('2101-06-01T00:00:00Z') }, 1, 29, 12, 0, 0, 0))).toBe('2096-02-29T12:00:00.000Z')
+    expect(iso(syslogTime({ year: 1900, reference: 0 }, 1, 29, 0, 0, 0, 0))).toBe('1896-02-29T00:00:00.000Z')
+    expect(iso(syslogTime({ year: 2000, reference: 0 }, 1, 29, 0, 0, 0, 0))).toBe('2000-02-29T00:00:00.000Z')
+  })
+  test('only Feb 29 moves to a leap year: Jan 29, Feb 28 and Mar 29 of a common year stay there', () => {
+    const ctx = { year: 2023, reference: 0 }
+    expect(iso(syslogTime(ctx, 0, 29, 1, 0, 0, 0))).toBe('2023-01-29T01:00:00.000Z')
+    expect(iso(syslogTime(ctx, 1, 28, 1, 0, 0, 0))).toBe('2023-02-28T01:00:00.000Z')
+    expect(iso(syslogTime(ctx, 2, 29, 1, 0, 0, 0))).toBe('2023-03-29T01:00:00.000Z')
+  })
+  test('a line exactly two days after the reference is still this year; one millisecond later it is last year', () => {
+    const ctx = { year: undefined, reference: at('2026-06-10T12:00:00Z') }
+    expect(iso(syslogTime(ctx, 5, 12, 12, 0, 0, 0))).toBe('2026-06-12T12:00:00.000Z')
+    expect(iso(syslogTime(ctx, 5, 12, 12, 0, 0, 1))).toBe('2025-06-12T12:00:00.001Z')
+  })
+})
+
+describe('local wall-clock times', () => {
+  test('every hour of a year, and every day of each month over thirty years, gives what Date gives', () => {
+    // Converted in one sequence so that two times sharing a cached hour would show up as a wrong result.
+    const wrong: string[] = []
+    const check = (y: number, mo: number, d: number, h: number, mi: number): void => {
+      const want = new Date(y, mo, d, h, mi, 7, 250).getTime()
+      if (localTime(y, mo, d, h, mi, 7, 250) !== want) wrong.push(`${y}-${mo + 1}-${d} ${h}:${mi}`)
+    }
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 3_600_000) {
+      const x = new Date(t)
+      check(x.getUTCFullYear(), x.getUTCMonth(), x.getUTCDate(), x.getUTCHours(), 5)
+    }
+    for (let y = 2000; y < 2030; y++) for (let mo = 0; mo < 12; mo++) for (let d = 1; d <= 28; d++) check(y, mo, d, 3, 59)
+    expect(wrong).toEqual([])
+  })
+})
+
+describe('whether a minute can reuse its start time', () => {
+  // The year of an RFC 3164 line changes where it passes the reference plus two days of slack:
+  // here 2026-06-12 12:00:00.
+  const ctx = { year: undefined, reference: at('2026-06-10T12:00:00Z') }
+  test.each([
+    ['well before the limit', 10, 0, true],
+    ['the last minute that ends before the limit', 11, 58, true],
+    ['the minute before the limit (its 61st second reaches it)', 11, 59, false],
+    ['the minute that starts at the limit', 12, 0, false],
+    ['the minute after', 12, 1, true],
+  ])('%s', (_name, h, m, stable) => {
+    expect(syslogMinuteStable(ctx, 5, 12, h, m)).toBe(stable)
+  })
+  test('with --year every minute is stable', () => {
+    expect(syslogMinuteStable({ year: 2026, reference: at('2026-06-10T12:00:00Z') }, 5, 12, 12, 0)).toBe(true)
+  })
+})
+
+describe('ISO 8601 text of a time', () => {
+  test.each([
+    [Date.UTC(2026, 10, 22, 7, 15, 55, 865), '2026-11-22T07:15:55.865Z'],
+    [0, '1970-01-01T00:00:00.000Z'],
+    [-1, '1969-12-31T23:59:59.999Z'],
+    [1.5, '1970-01-01T00:00:00.001Z'],
+    [253_402_300_799_999, '9999-12-31T23:59:59.999Z'],
+    [253_402_300_800_000, '+010000-01-01T00:00:00.000Z'],
+    [Number.NaN, null],
+  ])('%s', (ms, text) => {
+    expect(isoUtc(ms)).toBe(text)
   })
 })
 
