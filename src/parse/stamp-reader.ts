@@ -1,7 +1,7 @@
 import { COLON, DIGIT_0, DOT, LBRACKET, MINUS, PLUS, RBRACKET, SLASH, SP } from './ascii.js'
 import { NameReader } from './month-names.js'
 import { digitsAt, latin1 } from './bytes.js'
-import { isoTime, syslogMinuteStable, syslogTime, type TimeContext } from './time.js'
+import { isLeap, isoTime, syslogMinuteStable, syslogTime, type TimeContext } from './time.js'
 
 // Reading the timestamps that start syslog lines, straight from the bytes:
 //   RFC 3164:            Mar 11 20:35:11[.frac]   (journalctl short: month names of LC_TIME too)
@@ -31,10 +31,6 @@ function code3At(b: Uint8Array, i: number): number {
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-}
 
 /** Days in a month (0-based); February has 29 when the year is not known. */
 export function daysIn(month: number, year: number | undefined): number {

@@ -39,7 +39,8 @@ function referenceYear(reference: number): number {
   return lastReferenceYear
 }
 
-function isLeap(year: number): boolean {
+/** True for a leap year of the Gregorian calendar. */
+export function isLeap(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 }
 
