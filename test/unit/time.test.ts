@@ -75,3 +75,23 @@ describe('whether a minute can reuse its start time', () => {
     expect(syslogMinuteStable({ year: 2026, reference: at('2026-06-10T12:00:00Z') }, 5, 12, 12, 0)).toBe(true)
   })
 })
+
+describe('--since/--until time specs', () => {
+  const now = at('2026-11-22T15:30:00Z')
+  test.each([
+    ['2026-11-01', '2026-11-01T00:00:00.000Z'],
+    ['2026-11-01T08:15', '2026-11-01T08:15:00.000Z'],
+    ['2026-11-01 08:15:30+02:00', '2026-11-01T06:15:30.000Z'],
+    ['24h', '2026-11-21T15:30:00.000Z'],
+    ['-90m', '2026-11-22T14:00:00.000Z'],
+    ['7d', '2026-11-15T15:30:00.000Z'],
+    ['yesterday', '2026-11-21T00:00:00.000Z'],
+    ['today', '2026-11-22T00:00:00.000Z'],
+    ['@1790000000', '2026-09-21T14:13:20.000Z'],
+  ])('%s', (spec, expected) => {
+    expect(iso(parseTimeSpec(spec, now, '--since'))).toBe(expected)
+  })
+  test.each(['last tuesday', '2026-13-01', '12', ''])('%j is a usage error naming the flag', (spec) => {
+    expect(() => parseTimeSpec(spec, now, '--since')).toThrow(/--since: cannot read/)
+  })
+})
