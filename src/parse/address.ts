@@ -157,13 +157,16 @@ export function parseNetwork(text: string): Network | null {
   const slash = t.indexOf('/')
   const addrText = slash < 0 ? t : t.slice(0, slash)
   const lenText = slash < 0 ? '' : t.slice(slash + 1)
+  if (slash >= 0 && lenText === '') return null
   if (addrText.includes(':')) {
     if (!ipaddr.IPv6.isValid(addrText)) return null
     const prefix = lenText === '' ? 128 : /^\d{1,3}$/.test(lenText) ? Number(lenText) : -1
     if (prefix < 0 || prefix > 128) return null
     const raw = v6Words(ipaddr.IPv6.parse(addrText))
     const words = raw.map((w, i) => maskWord(w, prefix - i * 32))
-    return { v6: true, prefix, words, text: prefix === 128 ? canonicalIPv6(addrText) : `${canonicalIPv6(addrText)}/${prefix}` }
+    // The network's own text, host bits cleared (`2001:db8::1/32` is `2001:db8::/32`), as for IPv4.
+    const text = prefix === 128 ? canonicalIPv6(addrText) : `${compressIPv6(words.flatMap((w) => [w >>> 16, w & 0xffff]))}/${prefix}`
+    return { v6: true, prefix, words, text }
   }
   const addr = parseIPv4(addrText, 0, addrText.length)
   if (addr < 0) return null

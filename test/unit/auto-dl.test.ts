@@ -120,6 +120,10 @@ describe('auto_dl syntax', () => {
     expect(dlOf(a, '192.168.10.1')).toBe(5)
     expect(a.warnings).toEqual(["auto_dl:1: '192.168.10.55/24' has host bits set; used as 192.168.10.0/24"])
   })
+  test('an IPv6 network with host bits is masked too, with the same warning', () => {
+    const a = load(['2001:db8::55/32 5;', '2001:db9::/32 4;'])
+    expect(a.warnings).toEqual(["auto_dl:1: '2001:db8::55/32' has host bits set; used as 2001:db8::/32"])
+  })
   test.each([
     ['192.168.10.55 5', "auto_dl:1: missing ';' at the end of auto_dl entry '192.168.10.55 5'"],
     ['192.168.10.55 7;', "auto_dl:1: invalid danger level '7' in auto_dl entry: expected 0-5"],
