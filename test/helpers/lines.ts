@@ -83,3 +83,16 @@ export function parseLine(line: string, ctx: TimeContext, sidString = 'SID'): Pa
   const r = parser.parse(line, ctx)
   return typeof r === 'string' ? { packet: null, verdict: r, error: parser.error, route } : { packet: r, verdict: 'packet', error: '', route }
 }
+
+/** Every field of the Packet interface, read through its getters. */
+export function packetFields(p: Packet): Record<string, unknown> {
+  return {
+    time: p.time, host: p.host, prefix: p.prefix, chain: p.chain, inIf: p.inIf, outIf: p.outIf, physIn: p.physIn, physOut: p.physOut,
+    mac: p.mac, macSrc: p.macSrc, macDst: p.macDst, ipv6: p.ipv6, src: p.src, dst: p.dst, srcZone: p.srcZone, dstZone: p.dstZone,
+    srcNum: p.srcNum, dstNum: p.dstNum, len: p.len, tos: p.tos, ttl: p.ttl, flowLabel: p.flowLabel, ipId: p.ipId, df: p.df,
+    fragment: p.fragment, ipOpts: p.ipOpts, extHeaders: p.extHeaders, emptyExtHeaders: p.emptyExtHeaders, proto: p.proto,
+    sport: p.sport, dport: p.dport, window: p.window, flags: p.flags, seq: p.seq, ack: p.ack, tcpOpts: p.tcpOpts,
+    tcpOptsBytes: p.tcpOptsBytes, udpLen: p.udpLen, icmpType: p.icmpType, icmpCode: p.icmpCode, icmpId: p.icmpId,
+    icmpSeq: p.icmpSeq, fwsnortSid: p.fwsnortSid, fwsnortRule: p.fwsnortRule, estab: p.estab,
+  }
+}

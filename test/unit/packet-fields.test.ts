@@ -1,25 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { LineParser } from '../../src/parse/line.js'
 import { emptyPacket, flagsText, type Packet } from '../../src/parse/packet.js'
+import { packetFields as fields } from '../helpers/lines.js'
 
 // What a packet holds for the fields its line does not carry: -1 for numbers, '' for texts, false
 // for markers, null for the TCP options (the Packet interface's contract, which the JSON and CSV
 // writers turn into empty cells). The same whether the parser makes a new packet or refills one.
 
 const ctx = { year: 2026, reference: Date.UTC(2026, 10, 22) }
-
-/** Every field of the Packet interface, read through its getters. */
-function fields(p: Packet): Record<string, unknown> {
-  return {
-    time: p.time, host: p.host, prefix: p.prefix, chain: p.chain, inIf: p.inIf, outIf: p.outIf, physIn: p.physIn, physOut: p.physOut,
-    mac: p.mac, macSrc: p.macSrc, macDst: p.macDst, ipv6: p.ipv6, src: p.src, dst: p.dst, srcZone: p.srcZone, dstZone: p.dstZone,
-    srcNum: p.srcNum, dstNum: p.dstNum, len: p.len, tos: p.tos, ttl: p.ttl, flowLabel: p.flowLabel, ipId: p.ipId, df: p.df,
-    fragment: p.fragment, ipOpts: p.ipOpts, extHeaders: p.extHeaders, emptyExtHeaders: p.emptyExtHeaders, proto: p.proto,
-    sport: p.sport, dport: p.dport, window: p.window, flags: p.flags, seq: p.seq, ack: p.ack, tcpOpts: p.tcpOpts,
-    tcpOptsBytes: p.tcpOptsBytes, udpLen: p.udpLen, icmpType: p.icmpType, icmpCode: p.icmpCode, icmpId: p.icmpId,
-    icmpSeq: p.icmpSeq, fwsnortSid: p.fwsnortSid, fwsnortRule: p.fwsnortRule, estab: p.estab,
-  }
-}
 
 // A body with nothing but the interfaces, the addresses and a protocol number, and no syslog head.
 const BARE = 'IN=eth0 OUT= SRC=0.0.0.0 DST=192.0.2.1 PROTO=47'
