@@ -12,7 +12,7 @@ export default defineConfig({
     ...base.test,
     include: [
       'test/golden.test.ts',
-      'test/unit/{line-parser,line-reasons,line-fuzz,hot-path,packet-fields,stamps,ipchains,auto-dl,line-bounds,line-heads,protocols,line-formats,line-limits,line-buckets,line-source,address,time,corpus,filters,verdict-functions,signatures,sources,classify,daemon-keys}.test.ts',
+      'test/unit/{line-parser,line-reasons,line-fuzz,hot-path,packet-fields,stamps,ipchains,auto-dl,line-bounds,line-heads,protocols,line-formats,line-limits,line-buckets,line-source,address,time,corpus,filters,verdict-functions,signatures,sources,classify,daemon-keys,address-text,bytes,body-keys,packet-shape,month-names,syslog-header}.test.ts',
       'test/report/{packet-csv,json}.test.ts',
       'test/diff/psad-diff.test.ts',
     ],

@@ -40,9 +40,11 @@ export function valueEnd(b: Uint8Array, v: number, end: number, key: Key): numbe
 
 // Skip, don't scan: an Ethernet MAC value is 41 characters, so its end is looked at directly (other
 // link types have other lengths and are scanned for). Every line of an Ethernet firewall has one.
+// An empty value (`MAC= `: tun, WireGuard, links without a header) is no Ethernet MAC, whatever
+// lies 41 bytes on: the tokens after it may well put a space there.
 function macValueEnd(b: Uint8Array, v: number, end: number): number {
   const e = v + ETHERNET_MAC_TEXT
-  if (e === end || (e < end && b[e] === SP)) return e
+  if (b[v] !== SP && (e === end || (e < end && b[e] === SP))) return e
   while (v < end && b[v] !== SP) v++
   return v
 }
