@@ -94,7 +94,7 @@ export function decodeRun(v: unknown, engine: EngineState): void {
   t.protocols.fill(0)
   for (const e of list(r.protocols, 'totals', 'protocols')) {
     const [p, n] = nums(e, 'totals', 'protocols')
-    if (!(p! >= 0 && p! < 256)) corrupt('totals', `protocol ${p} out of range`)
+    if (!(Number.isInteger(p) && p! >= 0 && p! < 256)) corrupt('totals', `protocol ${p} out of range`)
     t.protocols[p!] = num(n, 'totals', 'protocols')
   }
   t.tcpOptionsSeen = bool(r.tcpOptionsSeen, 'totals', 'tcpOptionsSeen')
@@ -122,7 +122,7 @@ export function portEntries(ports: Totals['ports'], fn: (proto: number, port: nu
 export function restorePort(ports: Totals['ports'], proto: unknown, port: unknown, packets: unknown): void {
   const table = PORT_TABLES.find(([p]) => p === proto)
   const at = num(port, 'ports', 'port')
-  if (table === undefined || !(at >= 0 && at < 65536)) corrupt('ports', `no counter for protocol ${String(proto)} port ${at}`)
+  if (table === undefined || !(Number.isInteger(at) && at >= 0 && at < 65536)) corrupt('ports', `no counter for protocol ${String(proto)} port ${at}`)
   ports[table[1]][at] = num(packets, 'ports', 'packets')
 }
 

@@ -1,4 +1,4 @@
-import { parseIPv4 } from '../../parse/address.js'
+import { canonicalIPv6, parseIPv4 } from '../../parse/address.js'
 import { INLINE_PAIRS, MAX_SOURCE_LABELS, type EngineState } from '../engine.js'
 import { keyText, newPair, newSource, pastList, rareOf, type AddressKey, type PairState, type SourceRare, type SourceState } from '../state.js'
 import { Tally, type TallyEntry } from '../tally.js'
@@ -179,8 +179,13 @@ export function decodeSource(key: AddressKey, rec: unknown, engine: EngineState)
 
 /** Returns the key of a source from its address text (the name its record is saved under). */
 export function keyFromText(text: string): AddressKey {
-  if (text.includes(':')) return text
+  const where = `source ${JSON.stringify(text)}`
+  if (text.includes(':')) {
+    // IPv6 keys are canonical text, as packets carry them: another spelling would be a source no packet finds.
+    if (canonicalIPv6(text) !== text) corrupt(where, 'not an IPv4 or IPv6 address')
+    return text
+  }
   const n = parseIPv4(text, 0, text.length)
-  if (n < 0) corrupt(`source ${JSON.stringify(text)}`, 'not an IPv4 or IPv6 address')
+  if (n < 0) corrupt(where, 'not an IPv4 or IPv6 address')
   return n | 0
 }
