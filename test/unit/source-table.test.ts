@@ -29,6 +29,37 @@ describe('U32Map.delete', () => {
   })
 })
 
+describe('U32Map.delete with colliding keys', () => {
+  // Keys equal modulo 32 share a home slot in a 32-slot table (the hash multiplies by an odd
+  // number), so two classes of them build every arrangement of two colliding runs, wrapping
+  // around the table's end included, whichever slots the hash gives them.
+  const orders: [string, (keys: number[]) => number[]][] = [
+    ['oldest first', (k) => k],
+    ['newest first', (k) => [...k].reverse()],
+    ['from the middle out', (k) => [3, 4, 2, 5, 1, 6, 0, 7].map((i) => k[i]!)],
+  ]
+
+  test.each(orders)('every pair of home slots, deleted %s: the rest stay found, the deleted are gone', (_name, order) => {
+    const wrong: string[] = []
+    for (let a = 0; a < 32; a++) {
+      for (let b = 0; b < 32; b++) {
+        const table = new U32Map<number>(16)
+        const keys: number[] = []
+        for (let m = 1; m <= 4; m++) keys.push((a + 32 * m * 1_000_003) >>> 0, (b + 32 * m * 999_983) >>> 0)
+        keys.forEach((k, i) => table.set(k, i))
+        const gone = new Set<number>()
+        for (const k of order(keys)) {
+          if (!table.delete(k)) wrong.push(`${a}/${b}: ${k} not deleted`)
+          gone.add(k)
+          for (const [i, other] of keys.entries()) if (table.get(other) !== (gone.has(other) ? undefined : i)) wrong.push(`${a}/${b}: ${other} after deleting ${k}`)
+        }
+        if (table.size !== 0) wrong.push(`${a}/${b}: size ${table.size}`)
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+})
+
 describe('SourceTable', () => {
   test('delete and forEach over IPv4 and IPv6 keys', () => {
     const t = new SourceTable<string>()
