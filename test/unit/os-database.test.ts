@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { BUNDLED_OS_DATABASE, loadOsDatabase } from '../../src/config/os-files.js'
-import { explainSyn, newOsState, observeSyn, osGuesses } from '../../src/detect/os/index.js'
+import { compileOsDatabase, explainSyn, newOsState, observeSyn, osGuesses } from '../../src/detect/os/index.js'
 import { LineParser } from '../../src/parse/line.js'
 import type { Packet } from '../../src/parse/packet.js'
 
@@ -60,5 +60,43 @@ describe('bundled posf database (signatures/os/portsleuth.posf)', () => {
       expect(observeSyn(db, st, pkt, MAX_HOPS)).toBe('posf')
     }
     expect(osGuesses(db, st)[0]).toMatchObject({ os: e.name, method: 'posf', scanner: e.scanner, packets: e.samples.length })
+  })
+})
+
+describe('compiling the database', () => {
+  const d = compileOsDatabase(
+    {
+      p0f: [
+        { file: 'a.fp', text: 'S4:64:1:40:.:X:1::never\n1:64:1:60:M*:A:1::a1\n' },
+        { file: 'b.fp', text: '2:64:1:60:M*:B:1::b1\n#sample orphan\n' },
+      ],
+      posf: [
+        { file: 'c.posf', text: 'OS Plain 1; NUMPKTS 1; TOS 0x00; LEN 60; TTL 64; ID RANDOM; WINDOW 1;\nOS *scan 1; NUMPKTS 1; TOS 0x00; LEN 44; TTL 64; ID RANDOM; WINDOW 2;\n' },
+        { file: 'd.posf', text: 'OS Plain 2; NUMPKTS 1; TOS 0x00; LEN 60; TTL 64; ID RANDOM; WINDOW 3;\nOS *scan 2; NUMPKTS 1; TOS 0x00; LEN 44; TTL 64; ID RANDOM; WINDOW 4\n' },
+      ],
+    },
+    { strict: false },
+  )
+
+  test('names its files in load order', () => {
+    expect(d.files).toEqual({ p0f: ['a.fp', 'b.fp'], posf: ['c.posf', 'd.posf'] })
+  })
+
+  test('keeps p0f entries in load order and posf scanner entries first, each once', () => {
+    expect(d.p0fEntries.map((e) => `${e.file}:${e.line} ${e.label}`)).toEqual(['a.fp:1 never', 'a.fp:2 a1', 'b.fp:1 b1'])
+    expect(d.p0f.size).toBe(3)
+    expect(d.posfEntries.map((e) => `${e.file}:${e.line} ${e.name}`)).toEqual(['c.posf:2 scan 1', 'd.posf:2 scan 2', 'c.posf:1 Plain 1', 'd.posf:1 Plain 2'])
+  })
+
+  test('collects every warning, p0f files first', () => {
+    expect(d.warnings).toEqual([
+      "a.fp:1: window 'S4' is a multiple of the MSS but the entry has no M option: it can never match",
+      'b.fp:2: #sample lines are not followed by an entry',
+      "d.posf:2: missing ';' after 'WINDOW 4': expected 'OS name;', 'NUMPKTS n;', 'TOS 0xNN;', 'LEN n;', 'TTL n;', 'ID SMALLINCR|RANDOM;' or 'WINDOW n;' (read as if it were there; psad would merge it with the next line)",
+    ])
+  })
+
+  test('an empty database has no entries, files or warnings', () => {
+    expect(compileOsDatabase({ p0f: [], posf: [] })).toMatchObject({ files: { p0f: [], posf: [] }, p0fEntries: [], posfEntries: [], warnings: [] })
   })
 })

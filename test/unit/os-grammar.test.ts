@@ -201,3 +201,117 @@ describe.skipIf(!existsSync(PSAD_PF_OS) || !existsSync(PSAD_POSF))("psad's insta
     expect(byName.get('Nokia IPSO 3.4')!.ttl).toBe(64)
   })
 })
+
+describe('p0f grammar details', () => {
+  test.each([
+    ['S0:64:1:60:M*:L:1::l', "bad.fp:2: invalid window multiplier '0': expected a number 1-65535 in 'S0:64:1:60:M*:L:1::l'"],
+    ['T70000:64:1:60:M*:L:1::l', "bad.fp:2: invalid window multiplier '70000': expected a number 1-65535"],
+    ['1:64:1:60:M*,W:L:1::l', "bad.fp:2: unknown TCP option 'W': expected N, E, S, T, T0, Mnnn, Wnnn (nnn a number, * or %n) or ?n in"],
+    ['1:64:1:60:?:L:1::l', "bad.fp:2: unknown TCP option '?': expected"],
+    ['1:64:1:60:W%0:L:1::l', "bad.fp:2: invalid window scale modulus '0': expected a number 1-255"],
+    ['1:64:1:60:?256:L:1::l', "bad.fp:2: invalid option kind '256': expected a number 2-255"],
+    ['1:64:1:60:M*, ,S:L:1::l', "bad.fp:2: empty item in option list 'M*, ,S'"],
+  ])('%s', (line, message) => {
+    expect(p0fError(`# header\n${line}\n`)).toContain(message)
+  })
+
+  test('option items may be padded with spaces after commas or separated by several spaces', () => {
+    expect(one('1:64:0:60:M*, N,\tW7 ,  S:X:1::x').layout).toBe('M,N,W,S')
+    expect(one('1:64:0:60:M*  N   S:X:1::x').layout).toBe('M,N,S')
+    expect(one('1:64:0:60:?30,W%2:X:1::x').options).toEqual([{ kind: '?', code: 30 }, { kind: 'W', value: { kind: 'mod', n: 2 } }])
+  })
+
+  test('a Tn window counts like an Sn window in specificity', () => {
+    expect(one('T30:128:1:48:M*,N,N,S:Windows:98::W').specificity).toBe(3 + 2 + 1)
+    expect(one('S30:128:1:48:M*,N,N,S:Windows:98::W').specificity).toBe(3 + 2 + 1)
+  })
+
+  test('the description is trimmed; an empty one falls back to genre, version and subtype', () => {
+    expect(one('1:64:0:60:M*:Windows:7:SP1:   Windows 7 SP1  ').label).toBe('Windows 7 SP1')
+    expect(one('1:64:0:60:M*:Windows:7:SP1:   ').label).toBe('Windows 7 SP1')
+    expect(one('1:64:0:60:M*:Windows:7:SP1:').description).toBe('')
+  })
+
+  test('warns about Sn and Tn entries without an M option, naming each line', () => {
+    const text = ['T4:64:1:44:N,N,S:X:1::x', 'S4:64:1:44:N,W7:X:1::y', 'S4:64:1:44:N,M*:X:1::fine'].join('\n')
+    expect(parseP0f(text, 'w.fp').warnings).toEqual([
+      "w.fp:1: window 'T4' is a multiple of the MSS but the entry has no M option: it can never match",
+      "w.fp:2: window 'S4' is a multiple of the MSS but the entry has no M option: it can never match",
+    ])
+  })
+
+  test('#sample lines after the last entry are a warning at the first of them', () => {
+    const text = ['#sample a', '1:64:0:60:M*:X:1::x', '# plain comment', '#sample b', '#sample c', ''].join('\n')
+    const { entries, warnings } = parseP0f(text, 'x.fp')
+    expect(entries[0]!.samples).toEqual(['a'])
+    expect(warnings).toEqual(['x.fp:4: #sample lines are not followed by an entry'])
+    expect(parseP0f('#sample a\n#sample b\n', 'y.fp').warnings).toEqual(['y.fp:1: #sample lines are not followed by an entry'])
+  })
+})
+
+describe('posf grammar details', () => {
+  const block = (extra: string): string => `OS A;\n${extra}\n`
+
+  test.each([
+    ['TTL +64;', "bad.posf:3: invalid TTL '+64': expected a number 1-255 in 'TTL +64;'"],
+    ['TTL 0x40;', "bad.posf:3: invalid TTL '0x40': expected a number 1-255"],
+    ['LEN 6e1;', "bad.posf:3: invalid LEN '6e1': expected a number 20-65535"],
+    ['LEN 19;', "bad.posf:3: invalid LEN '19': expected a number 20-65535"],
+    ['LEN 65536;', "bad.posf:3: invalid LEN '65536': expected a number 20-65535"],
+    ['NUMPKTS 0;', "bad.posf:3: invalid NUMPKTS '0': expected a number 1-10000"],
+    ['WINDOW -1;', "bad.posf:3: invalid WINDOW '-1': expected a number 0-65535"],
+    ['TOS 0x100;', "bad.posf:3: invalid TOS '0x100': expected 0x00-0xff"],
+    ['TOS 00x10;', "bad.posf:3: invalid TOS '00x10': expected 0x00-0xff"],
+    ['TOS 0x;', "bad.posf:3: invalid TOS '0x': expected 0x00-0xff"],
+  ])('%s', (stmt, message) => {
+    expect(posfError(`# header\n${block(stmt)}`)).toContain(message)
+  })
+
+  test.each(['OS *;', 'OS;', 'OS    ;'])("'%s' is an OS without a name", (stmt) => {
+    expect(posfError(`${stmt}\n`)).toBe(`bad.posf:1: OS without a name in '${stmt}': expected 'OS name;', 'NUMPKTS n;', 'TOS 0xNN;', 'LEN n;', 'TTL n;', 'ID SMALLINCR|RANDOM;' or 'WINDOW n;'`)
+  })
+
+  test('boundary values are accepted', () => {
+    const { entries } = parsePosf('OS A; NUMPKTS 1; TOS 0xff; LEN 20; TTL 1; ID SMALLINCR; WINDOW 0;\nOS B; NUMPKTS 10000; TOS 0x0; LEN 65535; TTL 255; ID RANDOM; WINDOW 65535;\n', 't.posf', { strict: true })
+    expect(entries.map((e) => [e.numPkts, e.tos, e.len, e.ttl, e.window])).toEqual([[1, 255, 20, 1, 0], [10000, 0, 65535, 255, 65535]])
+  })
+
+  test("a scanner name may have spaces after its '*'", () => {
+    const { entries } = parsePosf('OS *   nmap SYN scan; NUMPKTS 1; TOS 0x00; LEN 44; TTL 64; ID RANDOM; WINDOW 1024;\n', 't.posf', { strict: true })
+    expect(entries[0]).toMatchObject({ name: 'nmap SYN scan', scanner: true })
+  })
+
+  test('indented comments, blank and whitespace-only lines are skipped; #sample is only a line that starts with it', () => {
+    const text = [
+      '   # indented comment',
+      '\t',
+      '# see #sample below',
+      '#sample    IN=eth0 one',
+      '  #sample\tIN=eth0 two',
+      '   OS A;   NUMPKTS 1; TOS 0x00; LEN 44; TTL 64; ID RANDOM; WINDOW 1;   ',
+    ].join('\n')
+    const { entries, warnings } = parsePosf(text, 't.posf', { strict: true })
+    expect(warnings).toEqual([])
+    expect(entries).toEqual([{ file: 't.posf', line: 6, name: 'A', scanner: false, numPkts: 1, tos: 0, len: 44, ttl: 64, id: 'RANDOM', window: 1, samples: ['IN=eth0 one', 'IN=eth0 two'] }])
+  })
+
+  test('a file of comments only has no entries', () => {
+    expect(parsePosf('# nothing here\n\n', 't.posf', { strict: true })).toEqual({ entries: [], warnings: [] })
+  })
+
+  test('#sample lines after the last block are a warning', () => {
+    expect(parsePosf('OS A; NUMPKTS 1; TOS 0x00; LEN 44; TTL 64; ID RANDOM; WINDOW 1;\n#sample x', 't.posf', { strict: true }).warnings).toEqual([
+      't.posf:2: #sample lines are not followed by an OS entry',
+    ])
+  })
+
+  test("the strict-mode error for a missing ';' carries a hint about psad's own file", () => {
+    try {
+      parsePosf('OS A\n', 'bad.posf', { strict: true })
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      expect((err as ConfigError).hint).toBe("psad's own posf lacks ';' on three OS lines and one TTL line; load it with strict off")
+    }
+  })
+})

@@ -285,3 +285,26 @@ describe('the verdict cache', () => {
     expect(best(scanner(), fromLog(line(65535)))).toBe('Real scanner')
   })
 })
+
+describe('window multiples and TTL ranking edges', () => {
+  test('Sn and Tn use the MSS even when it is 0 (window 0, and n x 40 for IPv4)', () => {
+    const mss0 = '02040000'
+    expect(best(db('S44:64:1:44:M*:X:1::x\n'), syn({ len: 44, window: 0, opts: mss0 }))).toBe('x')
+    expect(best(db('S44:64:1:44:M*:X:1::x\n'), syn({ len: 44, window: 44, opts: mss0 }))).toBeUndefined()
+    expect(best(db('T2:64:1:44:M*:X:1::x\n'), syn({ len: 44, window: 80, opts: mss0 }))).toBe('x')
+    expect(best(db('T2:64:1:44:M*:X:1::x\n'), syn({ len: 64, ipv6: true, window: 120, opts: mss0 }))).toBe('x')
+  })
+
+  test('a Tn entry without an M option never matches, not even a window of n x 40', () => {
+    const d = compileOsDatabase({ p0f: [{ file: 't.fp', text: 'T1:64:0:40:.:X:1::x\nT1:64:0:60:.:X:1::x6\n' }], posf: [] })
+    expect(best(d, syn({ len: 40, df: false, window: 40, opts: null }))).toBeUndefined()
+    expect(best(d, syn({ len: 40, df: false, window: 39, opts: null }))).toBeUndefined()
+    expect(best(d, syn({ len: 80, ipv6: true, window: 59, opts: '' }))).toBeUndefined()
+  })
+
+  test('among equally ranked entries the nearer initial TTL comes first, whatever the load order', () => {
+    const d = db(['*:255:1:60:M*,S,T,N,W*:A:1::far', '*:128:1:60:M*,S,T,N,W*:B:1::middle', '*:64:1:60:M*,S,T,N,W*:C:1::near'].join('\n'))
+    expect(explainSyn(d, syn({ ttl: 60 }), 255)!.map((e) => e.label)).toEqual(['near', 'middle', 'far'])
+    expect(guess(d, [syn({ ttl: 60 })], 255)[0]).toMatchObject({ os: 'near', alsoMatched: ['middle', 'far'] })
+  })
+})
