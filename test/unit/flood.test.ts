@@ -7,7 +7,7 @@ import type { DangerEvent } from '../../src/detect/engine.js'
 import { buildReport, reportPart } from '../../src/report/build.js'
 import type { ReportV1 } from '../../src/report/model.js'
 import { CAPTURES } from '../helpers/golden.js'
-import { bareDetectionPlan, dlOf, range, tcpLine, udpLine } from '../helpers/lines.js'
+import { bareDetectionPlan, dlOf, icmpLine, range, tcpLine, udpLine } from '../helpers/lines.js'
 
 // A flood on one port is no scan in psad's model (port range 0), so a brute force against ssh would
 // never be reported. Flood scoring gives a window of DANGER_LEVEL3 (150) or more packets to one port
@@ -81,5 +81,23 @@ describe('floods on one port', () => {
     const r = run(lines)
     expect(r.sources[0]).toMatchObject({ dangerLevel: 3, findings: [] })
     expect(dlOf(run(lines, noFloodScoring))).toBe(3)
+  })
+
+  test('the finding keeps the largest flood when a smaller one follows, and the later of two equal ones', () => {
+    const floodTo = (dst: string, dport: number, n: number, from: number): string[] => range(n).map((i) => tcpLine({ dst, dport, time: at(from + i) }))
+    const larger = run([...floodTo('192.0.2.9', 25, 200, 0), ...floodTo('192.0.2.1', 22, 150, 200)])
+    expect(larger.sources[0]?.findings.map((f) => f.message)).toEqual(['flood: 200 packets to tcp/25 on 192.0.2.9 in 3.3 min (60 per minute)'])
+    const equal = run([...floodTo('192.0.2.9', 25, 150, 0), ...floodTo('192.0.2.1', 22, 150, 150)])
+    expect(equal.sources[0]?.findings.map((f) => f.message)).toEqual(['flood: 150 packets to tcp/22 on 192.0.2.1 in 2.5 min (60 per minute)'])
+  })
+
+  test('port 0 is a port: 150 SYNs to tcp/0 are a flood', () => {
+    const r = run(range(150).map((i) => tcpLine({ dport: 0, time: at(i) })))
+    expect(r.sources[0]?.findings.map((f) => f.message)).toEqual(['flood: 150 packets to tcp/0 on 192.0.2.1 in 2.5 min (60 per minute)'])
+  })
+
+  test('150 ICMP echoes to one host have no port: scored as psad scores them, with no flood finding', () => {
+    const r = run(range(150).map((i) => icmpLine({ type: 8, code: 0, seq: i, time: at(i) })))
+    expect(r.sources[0]).toMatchObject({ dangerLevel: 3, findings: [] })
   })
 })
