@@ -115,6 +115,8 @@ describe('addresses', () => {
   test.each([
     ['!any', "'!any' can never match"],
     ['!$HOME_NET', "'!any' can never match"],
+    ['![any]', "'![any]' can never match"],
+    ['![192.0.2.1,any]', "'![192.0.2.1,any]' can never match"],
     ['300.1.1.1', "bad address '300.1.1.1'"],
     ['[10.0.0.0/8', "bad address '[10.0.0.0/8'"],
     ['10.0.0.0/8]', "bad address '10.0.0.0/8]'"],
@@ -203,6 +205,25 @@ describe('numeric options', () => {
   })
 
   test.each([
+    ['dsize', 'tcp', 'dsize', 1514],
+    ['psad_dsize', 'udp', 'dsize', 1514],
+    ['psad_ip_len', 'ip', 'ipLen', 65535],
+    ['ttl', 'ip', 'ttl', 255],
+    ['id', 'ip', 'ipId', 65535],
+    ['seq', 'tcp', 'seq', 4294967295],
+    ['ack', 'tcp', 'ack', 4294967295],
+    ['window', 'tcp', 'window', 65535],
+    ['itype', 'icmp', 'itype', 255],
+    ['icode', 'icmp', 'icode', 255],
+    ['icmp_id', 'icmp', 'icmpId', 65535],
+    ['icmp_seq', 'icmp', 'icmpSeq', 65535],
+  ] as const)('%s: a value past the field maximum is refused, not kept as a rule that never matches', (name, proto, field, max) => {
+    const r = `alert ${proto} any any -> any any (msg:"t"; ${name}:${max + 1}; sid:1;)`
+    expect(refusal(r)).toBe(`${FILE}:2: ${name}:${max + 1} is out of range 0-${max}: ${r}`)
+    expect(rule(`${name}:${max};`, `${proto} any any -> any any`)[field]).toEqual({ lo: max, hi: max, negate: false })
+  })
+
+  test.each([
     ['64', { lo: 64, hi: 64, negate: false }],
     [':64', { lo: 0, hi: 64, negate: false }],
     ['64:', { lo: 64, hi: 255, negate: false }],
@@ -235,6 +256,9 @@ describe('numeric options', () => {
     ['20:10', "empty range '20:10'"],
     ['<0', "empty range '<0'"],
     ['>255', "empty range '>255'"],
+    ['300', 'ttl:300 is out of range 0-255'],
+    ['200:300', 'ttl:200:300 is out of range 0-255'],
+    ['<=256', 'ttl:<=256 is out of range 0-255'],
   ])('ttl:%s is refused: %s', (text, message) => {
     const r = `alert tcp any any -> any any (msg:"t"; ttl:${text}; sid:1;)`
     expect(refusal(r)).toBe(`${FILE}:2: ${message}: ${r}`)

@@ -76,7 +76,10 @@ function parseAddr(text: string, vars: GrammarOptions['vars']): AddrSpec {
   const nets: Network[] = []
   for (const item of splitList(t)) {
     const resolved = resolveVar(item, vars)
-    if (resolved === 'any') return { any: !negate, negate: false, nets: [] }
+    if (resolved === 'any') {
+      if (negate) throw new RuleError(`'${text.trim()}' can never match`)
+      return { any: true, negate: false, nets: [] }
+    }
     for (const sub of splitList(resolved)) {
       const net = parseNetwork(sub)
       if (net === null) throw new RuleError(`bad address '${sub}'`)
@@ -138,8 +141,8 @@ function parsePorts(text: string, vars: GrammarOptions['vars']): PortSpec {
   return { any: false, negate, ranges }
 }
 
-/** Parses a numeric option value (`N`, `N:M`, `<N`, `>=N`, `!N`, `$VAR`, `any`) against the field's maximum. */
-function parseRange(text: string, max: number, vars: GrammarOptions['vars']): NumRange | null {
+/** Parses the value of numeric option `name` (`N`, `N:M`, `<N`, `>=N`, `!N`, `$VAR`, `any`) against the field's maximum. */
+function parseRange(name: string, text: string, max: number, vars: GrammarOptions['vars']): NumRange | null {
   let t = resolveVar(text, vars).replace(/\s+/g, '')
   if (t === 'any') return null
   let negate = false
@@ -159,6 +162,7 @@ function parseRange(text: string, max: number, vars: GrammarOptions['vars']): Nu
     ;[lo, hi] = m[1] === '<' ? [0, n - 1] : m[1] === '<=' ? [0, n] : m[1] === '>' ? [n + 1, max] : [n, max]
   } else throw new RuleError(`bad number or range '${text}'`)
   if (lo > hi) throw new RuleError(`empty range '${text}'`)
+  if (hi > max) throw new RuleError(`${name}:${text} is out of range 0-${max}`)
   return { lo, hi, negate }
 }
 
@@ -277,7 +281,7 @@ function parseRule(text: string, file: string, line: number, opts: GrammarOption
     if (numeric !== undefined) {
       const [field, max, protos] = numeric
       if (protos !== null && !protos.includes(proto)) throw new RuleError(`option ${name} does not apply to ${proto} rules`)
-      ;(sig as unknown as Record<string, unknown>)[field] = parseRange(value, max, opts.vars)
+      ;(sig as unknown as Record<string, unknown>)[field] = parseRange(name, value, max, opts.vars)
       continue
     }
     switch (name) {
