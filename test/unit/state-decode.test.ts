@@ -61,6 +61,9 @@ describe('the run record (engine clock and totals)', () => {
     ['base is text', (r) => (r.base = 'x'), 'base is not a number'],
     ['ordinal is true', (r) => (r.ordinal = true), 'ordinal is not a number'],
     ['packets is null', (r) => (r.packets = null), 'packets is not a number'],
+    ['packets is -1', (r) => (r.packets = -1), 'packets -1 is not a count'],
+    ['packets is 2.5', (r) => (r.packets = 2.5), 'packets 2.5 is not a count'],
+    ['packets is past 2^53', (r) => (r.packets = 2 ** 53), `packets ${2 ** 53} is not a count`],
     ['firstSeen is text', (r) => (r.firstSeen = 'x'), 'firstSeen is not a number'],
     ['lastSeen is a list', (r) => (r.lastSeen = []), 'lastSeen is not a number'],
     ['hosts is text', (r) => (r.hosts = 'x'), 'hosts is not a list'],
@@ -68,21 +71,25 @@ describe('the run record (engine clock and totals)', () => {
     ['a host name is a number', (r) => (r.hosts = [[1, 1, 0]]), 'hosts is not a string'],
     ['a host count is text', (r) => (r.hosts = [['fw', 'x', 0]]), 'hosts is not a number'],
     ['a host ordinal is text', (r) => (r.hosts = [['fw', 1, 'x']]), 'hosts is not a number'],
+    ['a host count is -1', (r) => (r.hosts = [['fw', -1, 0]]), 'hosts -1 is not a count'],
     ['prefixes is an object', (r) => (r.prefixes = {}), 'prefixes is not a list'],
     ['a prefix is a number', (r) => (r.prefixes = [[1, 1, 0]]), 'prefixes is not a string'],
     ['protocols is text', (r) => (r.protocols = 'x'), 'protocols is not a list'],
     ['a protocol entry is text', (r) => (r.protocols = ['x']), 'protocols is not a list'],
     ['a protocol number is text', (r) => (r.protocols = [['6', 1]]), 'protocols is not a number'],
     ['a protocol count is missing', (r) => (r.protocols = [[6]]), 'protocols is not a number'],
+    ['a protocol count is -1', (r) => (r.protocols = [[6, -1]]), 'protocols -1 is not a count'],
     ['a protocol entry is empty', (r) => (r.protocols = [[]]), 'protocol undefined out of range'],
     ['protocol 256', (r) => (r.protocols = [[256, 1]]), 'protocol 256 out of range'],
     ['protocol -1', (r) => (r.protocols = [[-1, 1]]), 'protocol -1 out of range'],
     ['protocol 6.5', (r) => (r.protocols = [[6.5, 1]]), 'protocol 6.5 out of range'],
     ['tcpOptionsSeen is 1', (r) => (r.tcpOptionsSeen = 1), 'tcpOptionsSeen is not true or false'],
     ['tcpOptionsUndecodable is text', (r) => (r.tcpOptionsUndecodable = '0'), 'tcpOptionsUndecodable is not a number'],
+    ['tcpOptionsUndecodable is -2', (r) => (r.tcpOptionsUndecodable = -2), 'tcpOptionsUndecodable -2 is not a count'],
     ['outbound is a list', (r) => (r.outbound = []), 'outbound is not an object'],
     ['outbound is null', (r) => (r.outbound = null), 'outbound is not an object'],
     ['outbound packets is text', (r) => (r.outbound.packets = 'x'), 'outbound packets is not a number'],
+    ['outbound packets is 0.5', (r) => (r.outbound.packets = 0.5), 'outbound packets 0.5 is not a count'],
     ['outbound sources is text', (r) => (r.outbound.sources = 'x'), 'outbound sources is not a list'],
     ['outbound destinations is text', (r) => (r.outbound.destinations = 'x'), 'outbound destinations is not a list'],
   ]
@@ -110,10 +117,12 @@ describe('the line counters record', () => {
   const R = 'corrupt saved state: counters recent: '
   const cases: [string, (r: Json) => void, string][] = [
     ['linesRead is text', (r) => (r.linesRead = '1'), `${C}linesRead is not a number`],
+    ['linesRead is -1', (r) => (r.linesRead = -1), `${C}linesRead -1 is not a count`],
     ['skipped is an object', (r) => (r.skipped = {}), `${C}skipped is not a list`],
     ['a skipped entry is short', (r) => (r.skipped = [['audit']]), `${C}skipped is not a list of 2+ items`],
     ['a skip reason is a number', (r) => (r.skipped = [[1, 1]]), `${C}skip reason is not a string`],
     ['a skip count is text', (r) => (r.skipped = [['audit', 'x']]), `${C}skipped is not a number`],
+    ['a skip count is 1.5', (r) => (r.skipped = [['audit', 1.5]]), `${C}skipped 1.5 is not a count`],
     ['malformed is text', (r) => (r.malformed = 'x'), `${C}malformed is not a list`],
     ['a malformed sample is short', (r) => (r.malformed = [['f:1', 'bad']]), `${C}malformed is not a list of 3+ items`],
     ['a malformed place is a number', (r) => (r.malformed = [[1, 'bad', 1]]), `${C}where is not a string`],
@@ -161,6 +170,10 @@ describe('port counters and timeline rows', () => {
 
   test('a packet count given as text is refused', () => {
     expect(refusal(() => restorePort(fresh(), 6, 80, '1'))).toBe('corrupt saved state: ports: packets is not a number')
+  })
+
+  test.each([[-1], [0.5]])('a packet count of %s is refused (a counter array would wrap it)', (n) => {
+    expect(refusal(() => restorePort(fresh(), 6, 80, n))).toBe(`corrupt saved state: ports: packets ${n} is not a count`)
   })
 
   test('ports 0 and 65535 of each protocol are restored into their own table', () => {
@@ -226,6 +239,7 @@ describe('a source record', () => {
     ['the OS verdicts are an object', (r) => (os(r)[OS_NUMBERS.length + 3] = {}), ': os verdicts is not a list'],
     ['an OS verdict is short', (r) => (os(r)[OS_NUMBERS.length + 3] = [['p0f.fp:1', []]]), ': an os verdict is not a list of 3+ items'],
     ['an OS verdict count is text', (r) => (os(r)[OS_NUMBERS.length + 3] = [['p0f.fp:1', [], 'x']]), ': os verdict count is not a number'],
+    ['an OS verdict count is -1', (r) => (os(r)[OS_NUMBERS.length + 3] = [['p0f.fp:1', [], -1]]), ': os verdict count -1 is not a count'],
     ['alsoMatched is text', (r) => (os(r)[OS_NUMBERS.length + 3] = [['p0f.fp:1', 'x', 1]]), ': os alsoMatched is not a list'],
     ['alsoMatched holds a number', (r) => (os(r)[OS_NUMBERS.length + 3] = [['p0f.fp:1', [1], 1]]), ': os alsoMatched is not a string'],
     ['an OS verdict place is a number', (r) => (os(r)[OS_NUMBERS.length + 3] = [[1, [], 1]]), ': os verdict entry is not a string'],
@@ -244,6 +258,7 @@ describe('a source record', () => {
     ['a tcpFlags key is text', (r) => (rare(r).tcpFlags = [['SYN', 1, 0]]), ': tcpFlags has a bad key'],
     ['a tcpFlags count is text', (r) => (rare(r).tcpFlags = [[2, 'x', 0]]), ': tcpFlags is not a number'],
     ['a tcpFlags ordinal is text', (r) => (rare(r).tcpFlags = [[2, 1, 'x']]), ': tcpFlags is not a number'],
+    ['a tcpFlags count is -3', (r) => (rare(r).tcpFlags = [[2, -3, 0]]), ': tcpFlags -3 is not a count'],
     ['a prefixes key is a number', (r) => (rare(r).prefixes = [[1, 1, 0]]), ': prefixes has a bad key'],
     ['prefixes is text', (r) => (rare(r).prefixes = 'x'), ': prefixes is not a list'],
     ['a hosts key is a number', (r) => (rare(r).hosts = [[1, 1, 0]]), ': hosts has a bad key'],
@@ -258,14 +273,16 @@ describe('a source record', () => {
     ['a signature msg is a number', (r) => (rare(r).signatures = [[...validHit.slice(0, 4), 9, 'tcp', 3]]), ': signature msg is not a string'],
     ['a signature dl is text', (r) => (rare(r).signatures = [[...validHit.slice(0, 6), '3']]), ': signature dl is not a number'],
     ['a signature count is text', (r) => (rare(r).signatures = [['gone:1', '2', ...validHit.slice(2)]]), ': signature count is not a number'],
+    ['a signature count is -2', (r) => (rare(r).signatures = [['gone:1', -2, ...validHit.slice(2)]]), ': signature count -2 is not a count'],
     ['invalidIcmp is text', (r) => (rare(r).invalidIcmp = 'x'), ': invalidIcmp is not a list'],
     ['an invalidIcmp entry is short', (r) => (rare(r).invalidIcmp = [[1, false, 44, 0, 'bad-type']]), ': invalidIcmp is not a list of 6+ items'],
     ['an invalidIcmp v6 flag is 0', (r) => (rare(r).invalidIcmp = [[1, 0, 44, 0, 'bad-type', 1]]), ': an invalidIcmp entry is malformed'],
     ['an invalidIcmp kind is unknown', (r) => (rare(r).invalidIcmp = [[1, false, 44, 0, 'bad-len', 1]]), ': an invalidIcmp entry is malformed'],
     ['an invalidIcmp key is text', (r) => (rare(r).invalidIcmp = [['1', false, 44, 0, 'bad-type', 1]]), ': invalidIcmp is not a number'],
+    ['an invalidIcmp count is -1', (r) => (rare(r).invalidIcmp = [[1, false, 44, 0, 'bad-type', -1]]), ': invalidIcmp count -1 is not a count'],
     ['an invalidIcmp type is text', (r) => (rare(r).invalidIcmp = [[1, false, '44', 0, 'bad-type', 1]]), ': type is not a number'],
     ['an invalidIcmp code is text', (r) => (rare(r).invalidIcmp = [[1, false, 44, '0', 'bad-code', 1]]), ': code is not a number'],
-    ['an invalidIcmp count is text', (r) => (rare(r).invalidIcmp = [[1, true, 44, 0, 'bad-code', '1']]), ': count is not a number'],
+    ['an invalidIcmp count is text', (r) => (rare(r).invalidIcmp = [[1, true, 44, 0, 'bad-code', '1']]), ': invalidIcmp count is not a number'],
     ['autoDl is text', (r) => (rare(r).autoDl = 'x'), ': autoDl is not a list'],
     ['an autoDl entry is short', (r) => (rare(r).autoDl = [['auto_dl:1']]), ': autoDl is not a list of 2+ items'],
     ['an autoDl place is a number', (r) => (rare(r).autoDl = [[1, '10.0.0.0/8']]), ': autoDl entry is not a string'],

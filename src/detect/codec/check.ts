@@ -18,6 +18,13 @@ export function num(v: unknown, where: string, what: string): number {
   return v
 }
 
+/** Returns v when it is a count: a whole number from 0 up (a counter array would wrap -1 to 2^32 - 1). */
+export function count(v: unknown, where: string, what: string): number {
+  const n = num(v, where, what)
+  if (!(Number.isSafeInteger(n) && n >= 0)) corrupt(where, `${what} ${n} is not a count`)
+  return n
+}
+
 /** Returns v when it is a string, else throws. */
 export function str(v: unknown, where: string, what: string): string {
   if (typeof v !== 'string') corrupt(where, `${what} is not a string`)

@@ -1,5 +1,5 @@
 import { newOsState, verdicts, type OsDatabase, type OsState } from '../os/index.js'
-import { bool, list, num, nums, readNumbers, str } from './check.js'
+import { bool, count as countOf, list, nums, readNumbers, str } from './check.js'
 
 // A source's OS fingerprint state. p0f verdicts are small ids interned per run (P0fIndex.results), so
 // they are saved as what they mean, the entry's `file:line` and the labels that tied with it, and
@@ -42,7 +42,7 @@ export function decodeOs(v: unknown, db: OsDatabase | null, where: string): OsSt
   const kept: [number, number][] = []
   for (const e of saved) {
     const [place, also, n] = list(e, where, 'an os verdict', 3)
-    const count = num(n, where, 'os verdict count')
+    const count = countOf(n, where, 'os verdict count')
     const labels = list(also, where, 'os alsoMatched').map((l) => str(l, where, 'os alsoMatched'))
     const id = db.p0f.restore(str(place, where, 'os verdict entry'), labels)
     const same = kept.find((k) => k[0] === id)

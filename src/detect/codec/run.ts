@@ -2,7 +2,7 @@ import type { Detector, MalformedSample } from '../detector.js'
 import { MAX_LABELS, type EngineState, type Totals } from '../engine.js'
 import { RECENT_NUMBERS, type RecentEntry } from '../recent-packets.js'
 import { Tally } from '../tally.js'
-import { bool, corrupt, list, num, nums, obj, str, timeIn, timeOut } from './check.js'
+import { bool, corrupt, count, list, num, nums, obj, str, timeIn, timeOut } from './check.js'
 
 // The run-wide part of the state: the engine's clock (`now`, `base`, `ordinal`), the totals, and the
 // Detector's line counters. Port counters and the timeline are saved apart, a changed entry at a
@@ -54,7 +54,7 @@ const tallyData = (t: Tally<string>): [string, number, number][] => t.data().map
 function tallyIn(v: unknown, what: string): Tally<string> {
   return Tally.fromData(MAX_LABELS, 'other', list(v, 'totals', what).map((e) => {
     const [key, n, first] = list(e, 'totals', what, 3)
-    return { key: str(key, 'totals', what), n: num(n, 'totals', what), first: num(first, 'totals', what) }
+    return { key: str(key, 'totals', what), n: count(n, 'totals', what), first: num(first, 'totals', what) }
   }))
 }
 
@@ -86,7 +86,7 @@ export function decodeRun(v: unknown, engine: EngineState): void {
   engine.now = num(r.now, 'totals', 'now')
   engine.base = timeIn(r.base, 'totals', 'base')
   engine.ordinal = num(r.ordinal, 'totals', 'ordinal')
-  t.packets = num(r.packets, 'totals', 'packets')
+  t.packets = count(r.packets, 'totals', 'packets')
   t.firstSeen = timeIn(r.firstSeen, 'totals', 'firstSeen')
   t.lastSeen = timeIn(r.lastSeen, 'totals', 'lastSeen')
   t.hosts = tallyIn(r.hosts, 'hosts')
@@ -95,12 +95,12 @@ export function decodeRun(v: unknown, engine: EngineState): void {
   for (const e of list(r.protocols, 'totals', 'protocols')) {
     const [p, n] = nums(e, 'totals', 'protocols')
     if (!(Number.isInteger(p) && p! >= 0 && p! < 256)) corrupt('totals', `protocol ${p} out of range`)
-    t.protocols[p!] = num(n, 'totals', 'protocols')
+    t.protocols[p!] = count(n, 'totals', 'protocols')
   }
   t.tcpOptionsSeen = bool(r.tcpOptionsSeen, 'totals', 'tcpOptionsSeen')
-  t.tcpOptionsUndecodable = num(r.tcpOptionsUndecodable, 'totals', 'tcpOptionsUndecodable')
+  t.tcpOptionsUndecodable = count(r.tcpOptionsUndecodable, 'totals', 'tcpOptionsUndecodable')
   const o = obj(r.outbound, 'totals', 'outbound')
-  t.outbound = { packets: num(o.packets, 'totals', 'outbound packets'), sources: tallyIn(o.sources, 'outbound sources'), destinations: tallyIn(o.destinations, 'outbound destinations') }
+  t.outbound = { packets: count(o.packets, 'totals', 'outbound packets'), sources: tallyIn(o.sources, 'outbound sources'), destinations: tallyIn(o.destinations, 'outbound destinations') }
 }
 
 /** Port counter tables by the IP protocol number saved with each entry. */
@@ -123,7 +123,7 @@ export function restorePort(ports: Totals['ports'], proto: unknown, port: unknow
   const table = PORT_TABLES.find(([p]) => p === proto)
   const at = num(port, 'ports', 'port')
   if (table === undefined || !(Number.isInteger(at) && at >= 0 && at < 65536)) corrupt('ports', `no counter for protocol ${String(proto)} port ${at}`)
-  ports[table[1]][at] = num(packets, 'ports', 'packets')
+  ports[table[1]][at] = count(packets, 'ports', 'packets')
 }
 
 /** Returns a saved timeline row (packets of DL 0-5 in one minute); throws StateError when malformed. */
@@ -159,11 +159,11 @@ function recentIn(v: unknown): RecentEntry {
 /** Puts saved line counters into a fresh Detector; throws StateError when the record is malformed. */
 export function decodeCounters(v: unknown, a: Detector): void {
   const r = obj(v, 'counters', 'the record')
-  a.linesRead = num(r.linesRead, 'counters', 'linesRead')
+  a.linesRead = count(r.linesRead, 'counters', 'linesRead')
   a.skipped.clear()
   for (const e of list(r.skipped, 'counters', 'skipped')) {
     const [reason, n] = list(e, 'counters', 'skipped', 2)
-    a.skipped.set(str(reason, 'counters', 'skip reason'), num(n, 'counters', 'skipped'))
+    a.skipped.set(str(reason, 'counters', 'skip reason'), count(n, 'counters', 'skipped'))
   }
   a.malformed.length = 0
   for (const e of list(r.malformed, 'counters', 'malformed')) {

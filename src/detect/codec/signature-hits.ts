@@ -3,7 +3,7 @@ import { fwsnortSignature } from '../signatures/fwsnort.js'
 import { standInSignature } from '../signatures/stand-in.js'
 import type { SigProto, Signature } from '../signatures/types.js'
 import type { SignatureHit } from '../state.js'
-import { corrupt, list, num, str } from './check.js'
+import { corrupt, count, list, num, str } from './check.js'
 
 // A source's signature hits are saved by key with what a report shows of the signature, and come
 // back as this run's signature of that key: from the signature index, or for fwsnort hits
@@ -34,7 +34,7 @@ const nullableNum = (v: unknown, where: string, what: string): number | null => 
 /** Returns the hits a saved list describes, resolved against this run's signatures. */
 export function decodeHits(v: unknown, engine: EngineState, where: string): SignatureHit[] {
   return list(v, where, 'signatures').map((e) => {
-    const [key, count, sid, psadId, msg, proto, dl] = list(e, where, 'a signature hit', 7)
+    const [key, n, sid, psadId, msg, proto, dl] = list(e, where, 'a signature hit', 7)
     const k = str(key, where, 'signature key')
     if (!PROTOS.includes(proto as SigProto)) corrupt(where, `signature ${k} has no protocol`)
     const sig = current(k, engine) ?? standInSignature({
@@ -45,6 +45,6 @@ export function decodeHits(v: unknown, engine: EngineState, where: string): Sign
       proto: proto as SigProto,
       dl: num(dl, where, 'signature dl'),
     })
-    return { sig, count: num(count, where, 'signature count') }
+    return { sig, count: count(n, where, 'signature count') }
   })
 }

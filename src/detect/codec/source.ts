@@ -3,7 +3,7 @@ import { INLINE_PAIRS, MAX_SOURCE_LABELS, type EngineState } from '../engine.js'
 import { keyText, newPair, newSource, pastList, rareOf, type AddressKey, type PairState, type SourceRare, type SourceState } from '../state.js'
 import { Tally, type TallyEntry } from '../tally.js'
 import { DestinationCount } from '../destination-count.js'
-import { corrupt, list, num, nums, obj, readNumbers, str } from './check.js'
+import { corrupt, count, list, num, nums, obj, readNumbers, str } from './check.js'
 import { decodeOs, encodeOs } from './os.js'
 import { decodeHits, encodeHits } from './signature-hits.js'
 
@@ -57,7 +57,7 @@ function tallyIn<K>(v: unknown, limit: number, other: K, where: string, what: st
   const data: TallyEntry<K>[] = list(v, where, what).map((e) => {
     const [key, n, first] = list(e, where, what, 3)
     if (!isKey(key)) corrupt(where, `${what} has a bad key`)
-    return { key, n: num(n, where, what), first: num(first, where, what) }
+    return { key, n: count(n, where, what), first: num(first, where, what) }
   })
   return Tally.fromData(limit, other, data)
 }
@@ -134,9 +134,9 @@ function decodeRare(src: SourceState, v: unknown, engine: EngineState, where: st
   r.hosts = tallyIn(o.hosts, MAX_SOURCE_LABELS, 'other', where, 'hosts', isString)
   r.signatures = o.signatures === null ? null : decodeHits(o.signatures, engine, where)
   r.invalidIcmp = o.invalidIcmp === null ? null : new Map(list(o.invalidIcmp, where, 'invalidIcmp').map((e) => {
-    const [k, v6, type, code, kind, count] = list(e, where, 'invalidIcmp', 6)
+    const [k, v6, type, code, kind, n] = list(e, where, 'invalidIcmp', 6)
     if (typeof v6 !== 'boolean' || (kind !== 'bad-type' && kind !== 'bad-code')) corrupt(where, 'an invalidIcmp entry is malformed')
-    return [num(k, where, 'invalidIcmp'), { v6, type: num(type, where, 'type'), code: num(code, where, 'code'), kind, count: num(count, where, 'count') }]
+    return [num(k, where, 'invalidIcmp'), { v6, type: num(type, where, 'type'), code: num(code, where, 'code'), kind, count: count(n, where, 'invalidIcmp count') }]
   }))
   r.autoDl = o.autoDl === null ? null : new Map(list(o.autoDl, where, 'autoDl').map((e) => {
     const [entry, network] = list(e, where, 'autoDl', 2)
