@@ -94,14 +94,20 @@ if (!args.includes('--score')) {
   const chosen = args.length === 0 ? CHUNKS : CHUNKS.filter((c) => args.includes(c.name))
   for (const c of chosen) {
     console.log(`${new Date().toISOString()} chunk ${c.name}: ${c.files.join(', ')}`)
-    await new Stryker({
-      configFile: c.config,
-      mutate: c.files,
-      incrementalFile: `reports/mutation/chunk-${c.name}-incremental.json`,
-      reporters: ['json', 'progress-append-only'],
-      jsonReporter: { fileName: report(c) },
-      ...(concurrency === undefined ? {} : { concurrency }),
-    }).runMutationTest()
+    try {
+      await new Stryker({
+        configFile: c.config,
+        mutate: c.files,
+        incrementalFile: `reports/mutation/chunk-${c.name}-incremental.json`,
+        reporters: ['json', 'progress-append-only'],
+        jsonReporter: { fileName: report(c) },
+        ...(concurrency === undefined ? {} : { concurrency }),
+      }).runMutationTest()
+    } catch (err) {
+      // One chunk that cannot run (its initial test run failed, say) leaves the others to run.
+      console.error(`chunk ${c.name} did not run: ${err instanceof Error ? err.message : String(err)}`)
+      process.exitCode = 1
+    }
   }
 }
 printScores()
