@@ -1,5 +1,6 @@
-// `npm run mutate:all [-- CHUNK…] [--concurrency N] [--score]`: StrykerJS over the whole of src/parse and src/detect,
-// one chunk of files at a time, then the score of every file and of the whole scope.
+// `npm run mutate:all [-- CHUNK…] [--concurrency N] [--score]`: StrykerJS over the whole of
+// src/parse and src/detect, one chunk of files at a time (the chunks named, in the order named;
+// all nine when none is), then the score of every file and of the whole scope.
 //
 // Each chunk keeps its own incremental file and JSON report (reports/mutation/chunk-NAME*.json), so a
 // run cut short loses one chunk at most, and a rerun after a change tests only the mutants the change
@@ -91,7 +92,8 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 if (!args.includes('--score')) {
-  const chosen = args.length === 0 ? CHUNKS : CHUNKS.filter((c) => args.includes(c.name))
+  const named = args.filter((a) => a !== '--score')
+  const chosen = named.length === 0 ? CHUNKS : named.map((n) => CHUNKS.find((c) => c.name === n)!)
   for (const c of chosen) {
     console.log(`${new Date().toISOString()} chunk ${c.name}: ${c.files.join(', ')}`)
     try {
