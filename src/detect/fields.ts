@@ -80,6 +80,11 @@ export interface FieldCriterion {
 
 function compile(field: string, criterion: string, shown: string): (p: Packet) => boolean {
   const get = FIELDS[field]!
+  // A numeric field a packet lacks (ports of ICMP, SEQ of UDP) is held as -1; as text it is empty.
+  const text = (p: Packet): string => {
+    const v = get(p)
+    return typeof v === 'number' && v < 0 ? '' : String(v)
+  }
   let c = criterion.trim()
   let negate = false
   const not = /^not\s+/i.exec(c)
@@ -99,10 +104,10 @@ function compile(field: string, criterion: string, shown: string): (p: Packet) =
     } catch {
       throw new UsageError(`--fields: invalid regular expression ${c} for ${field.toUpperCase()}`)
     }
-    test = (p) => re.test(String(get(p)))
+    test = (p) => re.test(text(p))
   } else if ((m = /^'(.*)'$/.exec(c))) {
     const want = m[1]!
-    test = (p) => String(get(p)) === want
+    test = (p) => text(p) === want
   } else if ((m = /^([<>])\s*(.*)$/.exec(c))) {
     if (!NUMERIC_FIELDS.has(field)) neverMatches(shown, c, `${shown} is not a number`, `'>' and '<' compare numeric fields: ${numericNames()}`)
     if (!/^\d+$/.test(m[2]!)) neverMatches(shown, c, `'${m[2]}' is not a whole number`)

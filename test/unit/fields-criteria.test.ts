@@ -69,6 +69,15 @@ describe('--fields: what a criterion keeps', () => {
     ['DP:>100', TCP, false],
     ['DP:<100', TCP, true],
     ['DP:>5000', DIGITS, true],
+    // A numeric field the packet lacks (ICMP has no ports, UDP no SEQ) is empty text, not "-1".
+    ['SP:/1/', ICMP, false],
+    ['DP:/^-/', ICMP, false],
+    ["SP:'-1'", ICMP, false],
+    ['SP:/^$/', ICMP, true],
+    ["DP:''", ICMP, true],
+    ["DP:''", TCP, false],
+    ['TCP_SEQ:/1/', DIGITS, false],
+    ['SP:not /1/', ICMP, true],
     // `not` is a word of its own at the start of the criterion.
     ['LOG_PREFIX:notable', PREFIXED('notable'), true],
     ['LOG_PREFIX:cannot x', PREFIXED('cannot x'), true],
