@@ -771,7 +771,7 @@ export class NetfilterParser {
         if (!this.incomplete && isEcho(pkt.proto, pkt.icmpType) && (pkt.icmpId < 0 || pkt.icmpSeq < 0)) return 'ICMP echo line without ID= and SEQ='
         break
     }
-    if (pkt.sport > 65535 || pkt.dport > 65535) return 'port out of range'
+    if (pkt.sport > 65535 || pkt.dport > 65535) return 'SPT= or DPT= past 65535'
     return null
   }
 }

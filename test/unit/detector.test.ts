@@ -74,7 +74,7 @@ describe('malformed lines', () => {
     expect(asked).toEqual([2, 3])
     expect(d.malformed).toEqual([
       { where: 'kern.log:3', error: "bad SRC address '203.0.113.301'", ordinal: 2 },
-      { where: 'kern.log:4', error: 'port out of range', ordinal: 3 },
+      { where: 'kern.log:4', error: 'SPT= or DPT= past 65535', ordinal: 3 },
     ])
   })
 
