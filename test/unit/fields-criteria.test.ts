@@ -105,7 +105,7 @@ describe('--fields: what a criterion keeps', () => {
     ['ICODE:>0', ICMP, false],
     ['ITYPE:8', ICMP, true],
     ['ITYPE:<9, ICODE:0, ICMP_SEQ:>8', ICMP, true],
-  ])('%s: %s', (spec, p, kept) => {
+  ])('%s (case %#)', (spec, p, kept) => {
     expect(keeps(spec, p)).toBe(kept)
   })
 
