@@ -1,7 +1,8 @@
-// `npm run mutate`: StrykerJS over the parser and the detector, on demand (not in CI). The whole scope
-// is about 10,700 mutants and takes many hours on two cores: `--mutate` narrows it to some files, and
-// `npm run mutate:parser` (stryker.parser.config.mjs) runs src/parse with the parser's own tests. The
-// scores measured are in the README's Testing section.
+// `npm run mutate`: StrykerJS over the parser and the detector, on demand (not in CI). `--mutate`
+// narrows it to some files; `npm run mutate:all` (scripts/mutate.ts) runs the whole scope in chunks,
+// each with its own incremental file and report, and `npm run mutate:parser`
+// (stryker.parser.config.mjs) runs src/parse with the parser's own tests. The scores measured are in
+// the README's Testing section.
 // @ts-check
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
