@@ -187,7 +187,8 @@ describe('variables', () => {
 })
 
 describe('numeric options', () => {
-  test.each([
+  // Each numeric option: its name, a protocol it applies to, the rule field it fills, the field's largest value.
+  const NUMERIC = [
     ['dsize', 'tcp', 'dsize', 1514],
     ['psad_dsize', 'udp', 'dsize', 1514],
     ['psad_ip_len', 'ip', 'ipLen', 65535],
@@ -200,24 +201,13 @@ describe('numeric options', () => {
     ['icode', 'icmp', 'icode', 255],
     ['icmp_id', 'icmp', 'icmpId', 65535],
     ['icmp_seq', 'icmp', 'icmpSeq', 65535],
-  ] as const)('%s: an open range ends at the field maximum', (name, proto, field, max) => {
+  ] as const
+
+  test.each(NUMERIC)('%s: an open range ends at the field maximum', (name, proto, field, max) => {
     expect(rule(`${name}:7:;`, `${proto} any any -> any any`)[field]).toEqual({ lo: 7, hi: max, negate: false })
   })
 
-  test.each([
-    ['dsize', 'tcp', 'dsize', 1514],
-    ['psad_dsize', 'udp', 'dsize', 1514],
-    ['psad_ip_len', 'ip', 'ipLen', 65535],
-    ['ttl', 'ip', 'ttl', 255],
-    ['id', 'ip', 'ipId', 65535],
-    ['seq', 'tcp', 'seq', 4294967295],
-    ['ack', 'tcp', 'ack', 4294967295],
-    ['window', 'tcp', 'window', 65535],
-    ['itype', 'icmp', 'itype', 255],
-    ['icode', 'icmp', 'icode', 255],
-    ['icmp_id', 'icmp', 'icmpId', 65535],
-    ['icmp_seq', 'icmp', 'icmpSeq', 65535],
-  ] as const)('%s: a value past the field maximum is refused, not kept as a rule that never matches', (name, proto, field, max) => {
+  test.each(NUMERIC)('%s: a value past the field maximum is refused, not kept as a rule that never matches', (name, proto, field, max) => {
     const r = `alert ${proto} any any -> any any (msg:"t"; ${name}:${max + 1}; sid:1;)`
     expect(refusal(r)).toBe(`${FILE}:2: ${name}:${max + 1} is out of range 0-${max}: ${r}`)
     expect(rule(`${name}:${max};`, `${proto} any any -> any any`)[field]).toEqual({ lo: max, hi: max, negate: false })
