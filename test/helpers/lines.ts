@@ -96,3 +96,10 @@ export function packetFields(p: Packet): Record<string, unknown> {
     icmpSeq: p.icmpSeq, fwsnortSid: p.fwsnortSid, fwsnortRule: p.fwsnortRule, estab: p.estab,
   }
 }
+
+/** The packet of a line the parser accepts (2026-12-06 as the reference day); throws with the reason for any other line. */
+export function packetOf(line: string, ctx: TimeContext = { year: 2026, reference: Date.UTC(2026, 11, 6) }): Packet {
+  const r = parseLine(line, ctx)
+  if (r.packet === null) throw new Error(`${r.verdict}: ${r.error}`)
+  return r.packet
+}

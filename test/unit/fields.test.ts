@@ -1,20 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import { UsageError } from '../../src/core/errors.js'
 import { parseFields, validFields } from '../../src/detect/fields.js'
-import { LineParser } from '../../src/parse/line.js'
 import type { Packet } from '../../src/parse/packet.js'
+import { packetOf } from '../helpers/lines.js'
 
 // --fields (psad's --analysis-fields) criterion by criterion: every field reads its own value, each
 // kind of criterion matches what it says, and a criterion that cannot match is refused with the
 // reason (exit 2).
 
-const ctx = { year: 2026, reference: Date.UTC(2026, 11, 6) }
-const parser = new LineParser({ sidString: 'SID' })
-const packet = (line: string): Packet => {
-  const p = parser.parse(line, ctx)
-  if (typeof p === 'string') throw new Error(`${p}: ${parser.error}`)
-  return p
-}
+const packet = packetOf
 
 const TCP = packet(
   'Nov 22 10:00:00 fw1 kernel: DROP-IN IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=203.0.113.5 DST=192.0.2.1 ' +

@@ -1,33 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import { compileOsDatabase, explainSyn, newOsState, observeSyn, osGuesses, posfValues, verdicts, type OsDatabase } from '../../src/detect/os/index.js'
-import { emptyPacket, type Packet, PROTO_TCP, SYN } from '../../src/parse/packet.js'
+import type { Packet } from '../../src/parse/packet.js'
+import { synPacket, type SynSpec } from '../helpers/os-syn.js'
 
 // The per-source side of OS fingerprinting: which SYNs reach p0f or posf, what a source's state
 // keeps, and how its guesses are ranked and reported.
 
-interface SynSpec {
-  ttl?: number
-  len?: number
-  window?: number
-  df?: boolean
-  opts?: string | null
-  ipv6?: boolean
-  ipId?: number
-}
-
-function syn(s: SynSpec = {}): Packet {
-  const p = emptyPacket()
-  p.proto = PROTO_TCP
-  p.flags = SYN
-  p.ipv6 = s.ipv6 ?? false
-  p.ttl = s.ttl ?? 64
-  p.len = s.len ?? 60
-  p.window = s.window ?? 64240
-  p.df = s.df ?? true
-  p.tcpOpts = s.opts === undefined ? '020405B4' : s.opts
-  p.ipId = s.ipId ?? (p.ipv6 ? -1 : 1)
-  return p
-}
+const syn = (s: SynSpec = {}): Packet => synPacket(s, '020405B4')
 
 const db = (fp: string, posf = ''): OsDatabase => compileOsDatabase({ p0f: [{ file: 't.fp', text: fp }], posf: [{ file: 't.posf', text: posf }] })
 

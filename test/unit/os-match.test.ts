@@ -4,31 +4,10 @@ import { ConfigError } from '../../src/core/errors.js'
 import { BUNDLED_OS_DATABASE, loadOsDatabase } from '../../src/config/os-files.js'
 import { compileOsDatabase, explainSyn, newOsState, observeSyn, osGuesses, posfValues, verdicts, type OsDatabase } from '../../src/detect/os/index.js'
 import { LineParser } from '../../src/parse/line.js'
-import { emptyPacket, type Packet, PROTO_TCP, SYN } from '../../src/parse/packet.js'
+import type { Packet } from '../../src/parse/packet.js'
+import { synPacket, type SynSpec } from '../helpers/os-syn.js'
 
-interface SynSpec {
-  ttl?: number
-  len?: number
-  window?: number
-  df?: boolean
-  opts?: string | null
-  ipv6?: boolean
-  ipId?: number
-}
-
-function syn(s: SynSpec = {}): Packet {
-  const p = emptyPacket()
-  p.proto = PROTO_TCP
-  p.flags = SYN
-  p.ipv6 = s.ipv6 ?? false
-  p.ttl = s.ttl ?? 64
-  p.len = s.len ?? 60
-  p.window = s.window ?? 64240
-  p.df = s.df ?? true
-  p.tcpOpts = s.opts === undefined ? '020405B40402080A71FF303F000000000103030A' : s.opts
-  p.ipId = s.ipId ?? (p.ipv6 ? -1 : 1)
-  return p
-}
+const syn = (s: SynSpec = {}): Packet => synPacket(s, '020405B40402080A71FF303F000000000103030A')
 
 const lineParser = new LineParser({ sidString: 'SID' })
 
